@@ -355,7 +355,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   HttpServer::Impl* server_;
   std::string peer_;
-  beast::flat_buffer buffer_{8192};
+  beast::flat_buffer buffer_;  // bounded by the parser's header/body limits
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpResponse response_;
   std::string head_;
