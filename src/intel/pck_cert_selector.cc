@@ -1,0 +1,100 @@
+#include "intel/pck_cert_selector.h"
+
+namespace thim::intel {
+
+std::string_view PckSelectErrorName(PckSelectError e) {
+  switch (e) {
+    case PckSelectError::kNone: return "none";
+    case PckSelectError::kInvalidArgument: return "invalid argument";
+    case PckSelectError::kInvalidCertificate: return "invalid certificate";
+    case PckSelectError::kCpuSvnMismatch: return "certificate CPUSVN mismatch";
+    case PckSelectError::kUnsupportedVersion: return "unsupported TCB info version";
+    case PckSelectError::kPceIdMismatch: return "PCE-ID mismatch";
+    case PckSelectError::kPpidMismatch: return "PPID mismatch";
+    case PckSelectError::kFmspcMismatch: return "FMSPC mismatch";
+    case PckSelectError::kTcbPceIdMismatch: return "TCB info PCE-ID mismatch";
+    case PckSelectError::kUnsupportedTcbType: return "unsupported tcbType";
+    case PckSelectError::kNotFound: return "no PCK certificate for this TCB";
+  }
+  return "?";
+}
+
+void UseTcbInfo(const TcbInfo& tcb_info, PckSelectionInput& input) {
+  input.tcb_fmspc = tcb_info.fmspc;
+  input.tcb_pce_id = tcb_info.pce_id;
+  input.tcb_type = tcb_info.tcb_type;
+  input.tcb_version = tcb_info.version;
+  input.tcb_levels.clear();
+  for (const auto& level : tcb_info.levels) input.tcb_levels.push_back(level.sgx);
+}
+
+namespace {
+
+bool AtLeast(const SgxTcb& a, const SgxTcb& b) {
+  TcbOrder o = CompareTcb(a, b);
+  return o == TcbOrder::kGreater || o == TcbOrder::kEqual;
+}
+
+Status Fail(PckSelectError code, PckSelectError* out, const std::string& detail) {
+  if (out) *out = code;
+  std::string message = std::string(PckSelectErrorName(code)) + (detail.empty() ? "" : ": " + detail);
+  switch (code) {
+    case PckSelectError::kNotFound: return NotFoundError(message);
+    case PckSelectError::kInvalidArgument:
+    case PckSelectError::kInvalidCertificate:
+    case PckSelectError::kUnsupportedVersion: return InvalidArgumentError(message);
+    default: return FailedPreconditionError(message);
+  }
+}
+
+}  // namespace
+
+StatusOr<size_t> SelectPckCertificate(const PckSelectionInput& in, const std::vector<PckCertificate>& certs,
+                                      PckSelectError* error) {
+  if (error) *error = PckSelectError::kNone;
+  if (certs.empty()) return Fail(PckSelectError::kInvalidArgument, error, "no certificates");
+  if (in.raw_cpusvn.size() != 16 || in.pce_id.size() != 2) return Fail(PckSelectError::kInvalidArgument, error, "raw TCB malformed");
+  if (in.tcb_version != 2 && in.tcb_version != 3) return Fail(PckSelectError::kUnsupportedVersion, error, "");
+  if (in.tcb_type != 0) return Fail(PckSelectError::kUnsupportedTcbType, error, "tcbType " + std::to_string(in.tcb_type));
+  if (in.tcb_pce_id != in.pce_id)
+    return Fail(PckSelectError::kTcbPceIdMismatch, error, "TCB info " + HexEncode(in.tcb_pce_id, true) + ", platform " + HexEncode(in.pce_id, true));
+  for (size_t i = 0; i < certs.size(); ++i) {
+    const PckCertificate& c = certs[i];
+    std::string which = "certificate " + std::to_string(i);
+    if (c.cpusvn.size() != 16 || c.fmspc.size() != 6 || c.pce_id.size() != 2 || c.ppid.size() != 16)
+      return Fail(PckSelectError::kInvalidCertificate, error, which);
+    // tcbType 0: the CPUSVN decomposes into the 16 components one-to-one.
+    if (!std::equal(c.cpusvn.begin(), c.cpusvn.end(), c.tcb.components.begin()))
+      return Fail(PckSelectError::kCpuSvnMismatch, error, which);
+    if (c.pce_id != in.pce_id) return Fail(PckSelectError::kPceIdMismatch, error, which);
+    if (c.fmspc != in.tcb_fmspc)
+      return Fail(PckSelectError::kFmspcMismatch, error, which + " has " + c.FmspcHex() + ", TCB info " + HexEncode(in.tcb_fmspc, true));
+    if (c.ppid != certs[0].ppid) return Fail(PckSelectError::kPpidMismatch, error, which);
+  }
+
+  // One bucket per TCB level, in TCB-info order, plus one for certificates
+  // below every level; within a bucket, highest TCB first.
+  std::vector<std::vector<size_t>> buckets(in.tcb_levels.size() + 1);
+  for (size_t i = 0; i < certs.size(); ++i) {
+    size_t b = in.tcb_levels.size();
+    for (size_t l = 0; l < in.tcb_levels.size(); ++l) {
+      if (AtLeast(certs[i].tcb, in.tcb_levels[l])) {
+        b = l;
+        break;
+      }
+    }
+    auto& bucket = buckets[b];
+    auto pos = bucket.begin();
+    while (pos != bucket.end() && !AtLeast(certs[i].tcb, certs[*pos].tcb)) ++pos;
+    bucket.insert(pos, i);
+  }
+  SgxTcb raw;
+  std::copy(in.raw_cpusvn.begin(), in.raw_cpusvn.end(), raw.components.begin());
+  raw.pcesvn = in.raw_pcesvn;
+  for (const auto& bucket : buckets)
+    for (size_t i : bucket)
+      if (TcbNotAbove(certs[i].tcb, raw)) return i;
+  return Fail(PckSelectError::kNotFound, error, "every certificate is above the raw TCB " + FormatTcbm(in.raw_cpusvn, in.raw_pcesvn));
+}
+
+}  // namespace thim::intel
