@@ -178,14 +178,19 @@ StatusOr<std::string> PercentDecodeFully(std::string_view text) {
 StatusOr<Bytes> ReadFileBytes(const std::string& path, size_t max_size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open " + path + ": " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  if (size < 0) return InvalidArgumentError("cannot size " + path);
-  if (static_cast<size_t>(size) > max_size)
-    return InvalidArgumentError(path + " is " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(max_size));
-  in.seekg(0, std::ios::beg);
-  Bytes data(static_cast<size_t>(size));
-  if (size > 0 && !in.read(reinterpret_cast<char*>(data.data()), size)) return DataLossError("short read on " + path);
+  // Read in chunks rather than sizing the file first: pipes and /dev/fd/N
+  // (process substitution) cannot seek.
+  Bytes data;
+  char chunk[65536];
+  while (in) {
+    in.read(chunk, sizeof chunk);
+    std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    if (data.size() + static_cast<size_t>(n) > max_size)
+      return InvalidArgumentError(path + " is larger than the limit of " + std::to_string(max_size) + " bytes");
+    data.insert(data.end(), chunk, chunk + n);
+  }
+  if (in.bad()) return DataLossError("read error on " + path);
   return data;
 }
 

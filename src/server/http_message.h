@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/prepared_response.h"
 #include "core/status.h"
 
 namespace thim::server {
@@ -45,14 +46,7 @@ struct HttpRequest {
   size_t ParamCount(std::string_view name) const;
 };
 
-// Rendered once, served many times: the fixed header lines (each ending in
-// CRLF, without Content-Length) and the body.
-struct PreparedResponse {
-  int status = 200;
-  std::string header_lines;
-  std::string body;
-  std::string etag;  // quoted, e.g. "\"3f2a…\"" (empty = none)
-};
+using thim::PreparedResponse;
 
 struct HttpResponse {
   int status = 200;

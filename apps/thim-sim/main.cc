@@ -1,0 +1,62 @@
+// thim-sim: a simulated Intel PCS on loopback for tests and `make run`.
+// Writes its root CA to <state-dir>/root_ca.pem so thimd can pin it.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "core/clock.h"
+#include "server/http_server.h"
+#include "sim/pcs_simulator.h"
+
+namespace {
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop.store(true); }
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"thim-sim — simulated Intel PCS (test tooling)"};
+  std::string address = "127.0.0.1";
+  int port = 8081;
+  std::string state_dir = "./.sim";
+  cli.add_option("--address", address, "listen address (loopback only in tests)");
+  cli.add_option("--port", port, "listen port (0 = any)");
+  cli.add_option("--state-dir", state_dir, "where the PKI is kept (created on first start)");
+  CLI11_PARSE(cli, argc, argv);
+
+  auto& clock = thim::SystemClock::Instance();
+  auto pki = std::filesystem::exists(std::filesystem::path(state_dir) / "root_ca.key")
+                 ? thim::sim::IntelPki::Load(state_dir)
+                 : thim::sim::IntelPki::Create(clock.Now() - std::chrono::hours(24 * 365));
+  if (!pki.ok()) {
+    std::fprintf(stderr, "thim-sim: PKI: %s\n", pki.status().ToString().c_str());
+    return 1;
+  }
+  if (auto st = pki->Save(state_dir); !st.ok()) {
+    std::fprintf(stderr, "thim-sim: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  thim::sim::PcsSimulator sim(*pki, {}, clock);
+  auto router = std::make_shared<thim::server::Router>();
+  sim.AddRoutes(*router);
+  thim::server::ServerOptions options;
+  options.address = address;
+  options.port = static_cast<uint16_t>(port);
+  options.threads = 2;
+  thim::server::HttpServer server(options, router, nullptr);
+  if (auto st = server.Start(); !st.ok()) {
+    std::fprintf(stderr, "thim-sim: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  std::printf("thim-sim: Intel PCS on http://%s:%u (root CA: %s/root_ca.pem)\n", address.c_str(), server.port(), state_dir.c_str());
+  std::fflush(stdout);
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server.Stop();
+  return 0;
+}

@@ -1,0 +1,42 @@
+#include "cache/pcs_source.h"
+
+namespace thim::cache {
+
+PcsCollateralSource::PcsCollateralSource(std::shared_ptr<upstream::PcsClient> pcs,
+                                         std::shared_ptr<upstream::UpstreamClient> root_crl, std::string root_crl_path)
+    : pcs_(std::move(pcs)), root_crl_(std::move(root_crl)), root_crl_path_(std::move(root_crl_path)) {}
+
+StatusOr<FetchedCollateral> PcsCollateralSource::Fetch(const CollateralKey& key,
+                                                       std::optional<std::chrono::seconds>* retry_after) {
+  upstream::CallInfo info;
+  StatusOr<upstream::UpstreamResponse> response = UnavailableError("no upstream");
+  if (key.kind == CollateralKind::kRootCaCrl) {
+    upstream::UpstreamRequest request;
+    request.path_and_query = root_crl_path_;
+    response = root_crl_->Send(request, &info);
+  } else {
+    response = pcs_->Get(key.UpstreamTarget(), &info);
+  }
+  if (retry_after) *retry_after = info.retry_after;
+  if (!response.ok()) return response.status();
+  FetchedCollateral f;
+  f.http_status = response->status;
+  f.body = std::move(response->body);
+  f.content_type = std::string(response->headers.GetOr("Content-Type"));
+  f.request_id = response->request_id;
+  // Whichever issuer-chain header this kind of document carries.
+  for (std::string_view name : {"TCB-Info-Issuer-Chain", "SGX-TCB-Info-Issuer-Chain", "SGX-Enclave-Identity-Issuer-Chain",
+                                "SGX-PCK-CRL-Issuer-Chain", "TCB-Evaluation-Data-Numbers-Issuer-Chain"}) {
+    if (auto chain = response->headers.Get(name)) {
+      f.issuer_chain = std::string(*chain);
+      break;
+    }
+  }
+  std::string code(response->headers.GetOr("Error-Code"));
+  std::string message(response->headers.GetOr("Error-Message"));
+  if (!code.empty() || !message.empty()) f.error_message = code + (code.empty() || message.empty() ? "" : ": ") + message;
+  f.warning = std::string(response->headers.GetOr("Warning"));
+  return f;
+}
+
+}  // namespace thim::cache

@@ -1,0 +1,217 @@
+#include "server/pcs_api.h"
+
+#include <strings.h>
+
+#include "core/bytes.h"
+
+namespace thim::server {
+
+using cache::CollateralKey;
+using cache::CollateralKind;
+using cache::CollateralParams;
+using cache::Tee;
+
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+bool IContains(std::string_view haystack, std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i)
+    if (IEquals(haystack.substr(i, needle.size()), needle)) return true;
+  return false;
+}
+
+constexpr std::string_view kKnownParams[] = {"fmspc", "update", "tcbEvaluationDataNumber", "ca", "encoding", "platform", "uri"};
+
+Status CheckDuplicates(const HttpRequest& req) {
+  for (std::string_view name : kKnownParams)
+    if (req.ParamCount(name) > 1) return InvalidArgumentError("parameter " + std::string(name) + " given more than once");
+  return OkStatus();
+}
+
+CollateralParams ParamsOf(const HttpRequest& req) {
+  CollateralParams p;
+  p.fmspc = req.Param("fmspc");
+  p.update = req.Param("update");
+  p.eval_number = req.Param("tcbEvaluationDataNumber");
+  p.ca = req.Param("ca");
+  p.encoding = req.Param("encoding");
+  p.platform = req.Param("platform");
+  return p;
+}
+
+// "…[retry-after N]" at the end of a message, as the cache reports upstream advice.
+std::optional<std::string> RetryAfterOf(const Status& status) {
+  const std::string& m = status.message();
+  size_t pos = m.rfind("[retry-after ");
+  if (pos == std::string::npos) return std::nullopt;
+  size_t end = m.find(']', pos);
+  if (end == std::string::npos) return std::nullopt;
+  return m.substr(pos + 13, end - pos - 13);
+}
+
+void Serve(const std::shared_ptr<cache::CollateralService>& service, const CollateralKey& key, Reply reply,
+           std::function<HttpResponse(const cache::CachedItem&)> render = nullptr) {
+  service->Get(key, [service, reply = std::move(reply), render = std::move(render)](cache::CollateralService::Result r) {
+    if (!r.ok()) return reply(RespondWithError(r.status()));
+    reply(render ? render(**r) : RespondWithItem(*service, **r));
+  });
+}
+
+// Wraps a handler so it demands THIM's "Metadata: true" header.
+Handler RequireMetadata(Handler inner) {
+  return [inner = std::move(inner)](const HttpRequest& req, Reply reply) {
+    auto v = req.HeaderValue("Metadata");
+    if (!v || !IEquals(*v, "true"))
+      return reply(HttpResponse::Error(400, "InvalidArgument", "the Metadata: true header is required"));
+    inner(req, std::move(reply));
+  };
+}
+
+Handler CollateralHandler(std::shared_ptr<cache::CollateralService> service, CollateralKind kind, Tee tee, int version) {
+  return [service, kind, tee, version](const HttpRequest& req, Reply reply) {
+    Status dup = CheckDuplicates(req);
+    if (!dup.ok()) return reply(HttpResponse::Error(dup));
+    // THIM's form of the PCK CRL request names the CRL by its distribution point.
+    if (kind == CollateralKind::kPckCrl && req.Param("uri")) {
+      auto key = KeyForCrlUri(*req.Param("uri"));
+      if (!key.ok()) return reply(HttpResponse::Error(key.status()));
+      return Serve(service, *key, std::move(reply));
+    }
+    auto key = cache::MakeKey(kind, tee, version, ParamsOf(req));
+    if (!key.ok()) return reply(HttpResponse::Error(key.status()));
+    Serve(service, *key, std::move(reply));
+  };
+}
+
+// PCCS's rootcacrl: the root CA CRL as hex text of its DER (PCCS API 3.0).
+Handler RootCaCrlHexHandler(std::shared_ptr<cache::CollateralService> service) {
+  return [service](const HttpRequest&, Reply reply) {
+    CollateralKey key;
+    key.kind = CollateralKind::kRootCaCrl;
+    Serve(service, key, std::move(reply), [service](const cache::CachedItem& item) {
+      HttpResponse r = RespondWithItem(*service, item);
+      if (r.status != 200) return r;
+      HttpResponse hex = HttpResponse::Text(200, HexEncode(AsBytes(item.response->body)), "application/pkix-crl");
+      for (auto& h : r.headers) hex.headers.push_back(h);
+      return hex;
+    });
+  };
+}
+
+Handler RootCaCrlHandler(std::shared_ptr<cache::CollateralService> service) {
+  return [service](const HttpRequest&, Reply reply) {
+    CollateralKey key;
+    key.kind = CollateralKind::kRootCaCrl;
+    Serve(service, key, std::move(reply));
+  };
+}
+
+Handler CrlByUriHandler(std::shared_ptr<cache::CollateralService> service) {
+  return [service](const HttpRequest& req, Reply reply) {
+    if (req.ParamCount("uri") != 1) return reply(HttpResponse::Error(400, "InvalidArgument", "exactly one uri parameter is required"));
+    auto key = KeyForCrlUri(*req.Param("uri"));
+    if (!key.ok()) return reply(HttpResponse::Error(key.status()));
+    Serve(service, *key, std::move(reply));
+  };
+}
+
+void AddTree(Router& router, std::string_view prefix, bool metadata, const std::shared_ptr<cache::CollateralService>& service) {
+  auto add = [&](std::string path, std::string name, Handler h) {
+    router.Add("GET", std::string(prefix) + path, (metadata ? "thim_" : "") + name, metadata ? RequireMetadata(std::move(h)) : std::move(h));
+  };
+  for (int v : {3, 4}) {
+    std::string base = "/sgx/certification/v" + std::to_string(v) + "/";
+    std::string tag = "sgx_v" + std::to_string(v) + "_";
+    add(base + "pckcrl", tag + "pckcrl", CollateralHandler(service, CollateralKind::kPckCrl, Tee::kSgx, v));
+    add(base + "tcb", tag + "tcb", CollateralHandler(service, CollateralKind::kTcbInfo, Tee::kSgx, v));
+    add(base + "qe/identity", tag + "qe_identity", CollateralHandler(service, CollateralKind::kQeIdentity, Tee::kSgx, v));
+    add(base + "qve/identity", tag + "qve_identity", CollateralHandler(service, CollateralKind::kQveIdentity, Tee::kSgx, v));
+    add(base + "qae/identity", tag + "qae_identity", CollateralHandler(service, CollateralKind::kQaeIdentity, Tee::kSgx, v));
+    add(base + "rootcacrl", tag + "rootcacrl", RootCaCrlHexHandler(service));
+    add(base + "crl", tag + "crl", CrlByUriHandler(service));
+  }
+  add("/sgx/certification/v4/tcbevaluationdatanumbers", "sgx_v4_tcbevaluationdatanumbers",
+      CollateralHandler(service, CollateralKind::kTcbEvalNumbers, Tee::kSgx, 4));
+  add("/sgx/certification/v4/fmspcs", "sgx_v4_fmspcs", CollateralHandler(service, CollateralKind::kFmspcs, Tee::kSgx, 4));
+  add("/tdx/certification/v4/tcb", "tdx_v4_tcb", CollateralHandler(service, CollateralKind::kTcbInfo, Tee::kTdx, 4));
+  add("/tdx/certification/v4/qe/identity", "tdx_v4_qe_identity", CollateralHandler(service, CollateralKind::kQeIdentity, Tee::kTdx, 4));
+  add("/tdx/certification/v4/tcbevaluationdatanumbers", "tdx_v4_tcbevaluationdatanumbers",
+      CollateralHandler(service, CollateralKind::kTcbEvalNumbers, Tee::kTdx, 4));
+}
+
+}  // namespace
+
+StatusOr<CollateralKey> KeyForCrlUri(std::string_view uri) {
+  auto decoded = PercentDecodeFully(uri);
+  if (!decoded.ok()) return InvalidArgumentError("uri is not percent-encoded correctly");
+  std::string_view u = *decoded;
+  CollateralKey key;
+  // Intel's root CA CRL (and Azure's legacy spelling of it).
+  if (IContains(u, "certificates.trustedservices.intel.com/intelsgxrootca.") ) {
+    key.kind = CollateralKind::kRootCaCrl;
+    return key;
+  }
+  if (IContains(u, "certificates.trustedservices.intel.com/intelsgxpckprocessor.crl")) {
+    return cache::MakeKey(CollateralKind::kPckCrl, Tee::kSgx, 4, {.ca = "processor", .encoding = "der"});
+  }
+  // A PCS pckcrl URL: https://api.trustedservices.intel.com/sgx/certification/v3|v4/pckcrl?ca=…[&encoding=…]
+  size_t pos = std::string_view::npos;
+  for (std::string_view marker : {"/sgx/certification/v4/pckcrl?", "/sgx/certification/v3/pckcrl?"}) {
+    for (size_t i = 0; i + marker.size() <= u.size(); ++i)
+      if (IEquals(u.substr(i, marker.size()), marker)) {
+        pos = i + marker.size();
+        break;
+      }
+    if (pos != std::string_view::npos) break;
+  }
+  if (pos == std::string_view::npos)
+    return InvalidArgumentError("uri is not an Intel CRL distribution point: \"" + std::string(u.substr(0, 200)) + "\"");
+  std::string ca, encoding = "der";  // CDP fetches get DER unless the URL asks for PEM
+  std::string_view query = u.substr(pos);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = pair.substr(0, eq), value = pair.substr(eq + 1);
+    if (IEquals(name, "ca")) ca = std::string(value);
+    if (IEquals(name, "encoding")) encoding = std::string(value);
+  }
+  return cache::MakeKey(CollateralKind::kPckCrl, Tee::kSgx, 4, {.ca = ca, .encoding = encoding});
+}
+
+HttpResponse RespondWithItem(const cache::CollateralService& service, const cache::CachedItem& item) {
+  cache::ServeDecision d = service.Decide(item);
+  if (!d.serve)
+    return RespondWithError(UnavailableError(item.key.Describe() + " expired and could not be refreshed within the grace window"));
+  HttpResponse r = HttpResponse::FromPrepared(item.response);
+  r.headers.reserve(2);
+  r.headers.push_back({"Cache-Control", "max-age=" + std::to_string(d.max_age.count())});
+  if (d.stale) r.headers.push_back({"Warning", d.warning});
+  return r;
+}
+
+HttpResponse RespondWithError(const Status& status) {
+  std::optional<std::string> retry_after = RetryAfterOf(status);
+  std::string message = status.message();
+  if (retry_after) message = message.substr(0, message.rfind(" [retry-after "));
+  HttpResponse r = HttpResponse::Error(Status(status.code(), message));
+  if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kResourceExhausted)
+    r.headers.push_back({"Retry-After", retry_after.value_or("30")});
+  if (status.code() == StatusCode::kOutOfRange)
+    r.headers.push_back({"Warning", "299 thimd \"" + message.substr(0, 200) + "\""});
+  return r;
+}
+
+void AddPcsRoutes(Router& router, std::shared_ptr<cache::CollateralService> service) {
+  AddTree(router, "", false, service);
+  AddTree(router, "/metadata/THIM", true, service);
+  router.Add("GET", "/IntelSGXRootCA.der", "root_ca_crl", RootCaCrlHandler(service));
+  router.Add("GET", "/IntelSGXRootCA.crl", "root_ca_crl", RootCaCrlHandler(service));
+}
+
+}  // namespace thim::server

@@ -1,0 +1,33 @@
+// In-memory Store for tests, with the same rollback semantics as SqliteStore
+// and fault injection. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "store/store.h"
+
+namespace thim::store {
+
+class FakeStore final : public Store {
+ public:
+  StatusOr<StoredItem> Get(std::string_view key) override;
+  Status Put(const StoredItem& item) override;
+  Status Delete(std::string_view key) override;
+  StatusOr<std::vector<StoredItem>> List(std::string_view prefix = "") override;
+  Status Ping() override;
+
+  // The next `n` calls fail with Unavailable.
+  void FailNext(int n) { fail_next_.store(n); }
+  size_t puts() const { return puts_.load(); }
+
+ private:
+  Status MaybeFail();
+  std::mutex mu_;
+  std::map<std::string, StoredItem, std::less<>> items_;
+  std::atomic<int> fail_next_{0};
+  std::atomic<size_t> puts_{0};
+};
+
+}  // namespace thim::store

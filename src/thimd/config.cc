@@ -1,0 +1,200 @@
+#include "thimd/config.h"
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/bytes.h"
+
+namespace thim::thimd {
+namespace {
+
+using json = nlohmann::json;
+
+// Reads typed fields out of one JSON object, remembering which keys were
+// consumed so unknown ones can be reported.
+class ObjectReader {
+ public:
+  ObjectReader(const json& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
+
+  Status Check() const {
+    if (!obj_.is_object()) return InvalidArgumentError(Where("") + "expected an object");
+    return OkStatus();
+  }
+
+  Status String(const char* key, std::string* out) {
+    const json* v = Take(key);
+    if (!v) return OkStatus();
+    if (!v->is_string()) return InvalidArgumentError(Where(key) + "expected a string");
+    *out = v->get<std::string>();
+    return OkStatus();
+  }
+  Status Int(const char* key, int* out, int min, int max) {
+    const json* v = Take(key);
+    if (!v) return OkStatus();
+    if (!v->is_number_integer()) return InvalidArgumentError(Where(key) + "expected an integer");
+    auto n = v->get<int64_t>();
+    if (n < min || n > max)
+      return InvalidArgumentError(Where(key) + "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    *out = static_cast<int>(n);
+    return OkStatus();
+  }
+  Status Double(const char* key, double* out, double min, double max) {
+    const json* v = Take(key);
+    if (!v) return OkStatus();
+    if (!v->is_number()) return InvalidArgumentError(Where(key) + "expected a number");
+    double d = v->get<double>();
+    if (d < min || d > max)
+      return InvalidArgumentError(Where(key) + "expected a number from " + std::to_string(min) + " to " + std::to_string(max));
+    *out = d;
+    return OkStatus();
+  }
+  Status Bool(const char* key, bool* out) {
+    const json* v = Take(key);
+    if (!v) return OkStatus();
+    if (!v->is_boolean()) return InvalidArgumentError(Where(key) + "expected true or false");
+    *out = v->get<bool>();
+    return OkStatus();
+  }
+  Status OneOf(const char* key, std::string* out, std::initializer_list<const char*> allowed) {
+    RETURN_IF_ERROR(String(key, out));
+    for (const char* a : allowed)
+      if (*out == a) return OkStatus();
+    std::string list;
+    for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + "\"" + a + "\"";
+    return InvalidArgumentError(Where(key) + "expected one of " + list);
+  }
+  Status HexList(const char* key, std::vector<std::string>* out, size_t hex_len) {
+    const json* v = Take(key);
+    if (!v) return OkStatus();
+    if (!v->is_array()) return InvalidArgumentError(Where(key) + "expected an array of strings");
+    out->clear();
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& e = (*v)[i];
+      if (!e.is_string() || !IsHex(e.get<std::string>(), hex_len))
+        return InvalidArgumentError(Where(key) + "[" + std::to_string(i) + "]: expected " + std::to_string(hex_len) + " hex digits");
+      out->push_back(e.get<std::string>());
+    }
+    return OkStatus();
+  }
+  // A nested object, or nullptr when absent.
+  const json* Object(const char* key) { return Take(key); }
+  std::string Child(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  Status NoUnknownKeys() const {
+    for (const auto& [k, v] : obj_.items())
+      if (!seen_.count(k)) return InvalidArgumentError(Where(k.c_str()) + "unknown key");
+    return OkStatus();
+  }
+
+ private:
+  const json* Take(const char* key) {
+    seen_.insert(key);
+    auto it = obj_.find(key);
+    return it == obj_.end() ? nullptr : &*it;
+  }
+  std::string Where(const std::string& key) const {
+    std::string p = key.empty() ? path_ : Child(key.c_str());
+    return (p.empty() ? "configuration" : p) + ": ";
+  }
+  const json& obj_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+template <typename Fn>
+Status Section(ObjectReader& parent, const char* key, Fn&& fn) {
+  const json* obj = parent.Object(key);
+  if (!obj) return OkStatus();
+  ObjectReader r(*obj, parent.Child(key));
+  RETURN_IF_ERROR(r.Check());
+  RETURN_IF_ERROR(fn(r));
+  return r.NoUnknownKeys();
+}
+
+}  // namespace
+
+StatusOr<Config> ParseConfig(std::string_view text) {
+  json root;
+  try {
+    root = json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    return InvalidArgumentError(std::string("configuration is not valid JSON: ") + e.what());
+  }
+  Config c;
+  ObjectReader top(root, "");
+  RETURN_IF_ERROR(top.Check());
+  RETURN_IF_ERROR(Section(top, "server", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.String("address", &c.server.address));
+    RETURN_IF_ERROR(r.Int("port", &c.server.port, 0, 65535));
+    RETURN_IF_ERROR(r.Int("threads", &c.server.threads, 0, 1024));
+    RETURN_IF_ERROR(r.String("tls_cert_file", &c.server.tls_cert_file));
+    RETURN_IF_ERROR(r.String("tls_key_file", &c.server.tls_key_file));
+    RETURN_IF_ERROR(r.Int("max_connections", &c.server.max_connections, 1, 1000000));
+    RETURN_IF_ERROR(r.Double("client_requests_per_second", &c.server.client_requests_per_second, 0, 1e9));
+    RETURN_IF_ERROR(r.Double("client_burst", &c.server.client_burst, 0, 1e9));
+    RETURN_IF_ERROR(r.Int("read_timeout_seconds", &c.server.read_timeout_seconds, 1, 3600));
+    RETURN_IF_ERROR(r.Int("idle_timeout_seconds", &c.server.idle_timeout_seconds, 1, 86400));
+    RETURN_IF_ERROR(r.Int("max_header_bytes", &c.server.max_header_bytes, 1024, 1 << 20));
+    if (c.server.tls_cert_file.empty() != c.server.tls_key_file.empty())
+      return InvalidArgumentError("server: tls_cert_file and tls_key_file must be set together");
+    return OkStatus();
+  }));
+  RETURN_IF_ERROR(Section(top, "store", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.OneOf("type", &c.store.type, {"sqlite"}));
+    RETURN_IF_ERROR(r.String("path", &c.store.path));
+    if (c.store.path.empty()) return InvalidArgumentError("store.path: must not be empty");
+    return OkStatus();
+  }));
+  RETURN_IF_ERROR(Section(top, "intel", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.String("pcs_url", &c.intel.pcs_url));
+    RETURN_IF_ERROR(r.String("root_crl_url", &c.intel.root_crl_url));
+    RETURN_IF_ERROR(r.String("api_key", &c.intel.api_key));
+    RETURN_IF_ERROR(r.String("root_ca_file", &c.intel.root_ca_file));
+    RETURN_IF_ERROR(r.String("tls_ca_file", &c.intel.tls_ca_file));
+    RETURN_IF_ERROR(r.Int("timeout_seconds", &c.intel.timeout_seconds, 1, 600));
+    RETURN_IF_ERROR(r.Int("max_attempts", &c.intel.max_attempts, 1, 20));
+    RETURN_IF_ERROR(r.Double("rate_per_second", &c.intel.rate_per_second, 0.001, 1e6));
+    RETURN_IF_ERROR(r.Double("burst", &c.intel.burst, 1, 1e6));
+    RETURN_IF_ERROR(r.Int("max_concurrency", &c.intel.max_concurrency, 1, 1024));
+    for (const auto* url : {&c.intel.pcs_url, &c.intel.root_crl_url})
+      if (!url->starts_with("https://") && !url->starts_with("http://"))
+        return InvalidArgumentError("intel: " + *url + ": expected an http:// or https:// URL");
+    return OkStatus();
+  }));
+  RETURN_IF_ERROR(Section(top, "cache", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.Int("fetch_threads", &c.cache.fetch_threads, 1, 256));
+    RETURN_IF_ERROR(r.Double("refresh_interval_hours", &c.cache.refresh_interval_hours, 0.01, 24 * 30));
+    RETURN_IF_ERROR(r.Double("refresh_before_expiry_hours", &c.cache.refresh_before_expiry_hours, 0, 24 * 365));
+    RETURN_IF_ERROR(r.Double("stale_grace_hours", &c.cache.stale_grace_hours, 0, 24 * 3650));
+    RETURN_IF_ERROR(r.OneOf("past_grace", &c.cache.past_grace, {"serve", "unavailable"}));
+    RETURN_IF_ERROR(r.Int("negative_ttl_seconds", &c.cache.negative_ttl_seconds, 0, 86400));
+    return Section(r, "warmup", [&](ObjectReader& w) -> Status {
+      RETURN_IF_ERROR(w.HexList("sgx_fmspcs", &c.cache.warmup.sgx_fmspcs, 12));
+      RETURN_IF_ERROR(w.HexList("tdx_fmspcs", &c.cache.warmup.tdx_fmspcs, 12));
+      return w.Bool("identities_and_crls", &c.cache.warmup.identities_and_crls);
+    });
+  }));
+  RETURN_IF_ERROR(Section(top, "log", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.OneOf("level", &c.log.level, {"trace", "debug", "info", "warn", "error"}));
+    return r.OneOf("format", &c.log.format, {"text", "json"});
+  }));
+  RETURN_IF_ERROR(top.NoUnknownKeys());
+  return c;
+}
+
+void ApplyEnvironment(Config& config) {
+  if (const char* v = std::getenv("THIM_INTEL_API_KEY")) config.intel.api_key = v;
+  if (const char* v = std::getenv("THIM_INTEL_PCS_URL")) config.intel.pcs_url = v;
+  if (const char* v = std::getenv("THIM_STORE_PATH")) config.store.path = v;
+}
+
+StatusOr<Config> LoadConfig(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFileString(path, 1 << 20));
+  auto config = ParseConfig(text);
+  if (!config.ok()) return config.status().WithContext(path);
+  ApplyEnvironment(*config);
+  return config;
+}
+
+}  // namespace thim::thimd

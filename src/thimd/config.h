@@ -1,0 +1,85 @@
+// thimd's configuration: one JSON file (comments allowed), validated at start
+// with precise errors ("intel.rate_per_second: expected a number > 0"), and
+// environment overrides for secrets. Every field has a production default;
+// the real vendor endpoints and the pinned Intel root are the defaults.
+// Thread-safety: plain values.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace thim::thimd {
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 0;  // 0 = one per core
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  int max_connections = 10000;
+  double client_requests_per_second = 0;  // 0 = unlimited
+  double client_burst = 0;
+  int read_timeout_seconds = 15;
+  int idle_timeout_seconds = 60;
+  int max_header_bytes = 16384;
+};
+
+struct StoreConfig {
+  std::string type = "sqlite";
+  std::string path = "/var/lib/thim/thim.db";
+};
+
+struct IntelConfig {
+  std::string pcs_url = "https://api.trustedservices.intel.com";
+  std::string root_crl_url = "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der";
+  std::string api_key;        // env THIM_INTEL_API_KEY overrides
+  std::string root_ca_file;   // PEM; empty = the built-in Intel SGX Root CA
+  std::string tls_ca_file;    // CA bundle to verify the upstream's TLS; empty = system store
+  int timeout_seconds = 30;
+  int max_attempts = 4;
+  double rate_per_second = 10;
+  double burst = 20;
+  int max_concurrency = 8;
+};
+
+struct WarmupConfig {
+  std::vector<std::string> sgx_fmspcs;
+  std::vector<std::string> tdx_fmspcs;
+  bool identities_and_crls = true;  // QE/QvE/TD-QE identities, PCK CRLs, root CRL, evaluation numbers
+};
+
+struct CacheConfig {
+  int fetch_threads = 4;
+  double refresh_interval_hours = 12;
+  double refresh_before_expiry_hours = 168;
+  double stale_grace_hours = 168;
+  std::string past_grace = "serve";  // "serve" (flagged) or "unavailable" (503)
+  int negative_ttl_seconds = 300;
+  WarmupConfig warmup;
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error
+  std::string format = "text";  // text or json
+};
+
+struct Config {
+  ServerConfig server;
+  StoreConfig store;
+  IntelConfig intel;
+  CacheConfig cache;
+  LogConfig log;
+};
+
+// Parses and validates `text`. Unknown keys are errors (typos must not fall
+// back to defaults silently). InvalidArgument names the key path.
+StatusOr<Config> ParseConfig(std::string_view text);
+// Reads the file, parses it, then applies environment overrides
+// (THIM_INTEL_API_KEY, THIM_INTEL_PCS_URL, THIM_STORE_PATH).
+StatusOr<Config> LoadConfig(const std::string& path);
+void ApplyEnvironment(Config& config);
+
+}  // namespace thim::thimd
