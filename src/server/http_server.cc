@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -464,10 +465,15 @@ void HttpServer::Stop() {
   if (!s.started || s.stopped) return;
   s.stopped = true;
   s.draining.store(true);
-  asio::post(s.ioc, [&s] {
+  // Close the listening socket on an I/O thread and wait for it: a socket
+  // left listening would keep completing handshakes nobody answers.
+  std::promise<void> closed;
+  asio::post(s.ioc, [&s, &closed] {
     beast::error_code ec;
     s.acceptor->close(ec);
+    closed.set_value();
   });
+  closed.get_future().wait_for(std::chrono::seconds(5));
   // Close idle connections now; busy ones close after their response.
   {
     std::lock_guard lock(s.sessions_mu);

@@ -77,6 +77,9 @@ struct PcsSimulator::Impl {
   std::map<std::string, uint64_t> stats;
   uint64_t total = 0;
   std::unique_ptr<IntelPki> foreign;  // a different root, for "foreign_root"
+  // Generated answers, so that repeated requests get the same bytes until the
+  // document is re-issued (Intel re-signs periodically, not per request).
+  std::map<std::string, HttpResponse> memo;
 
   Impl(IntelPki p, PcsSimOptions o, const Clock& c) : pki(std::move(p)), options(std::move(o)), clock(c), newest_eval(options.newest_eval) {}
 
@@ -264,15 +267,37 @@ struct PcsSimulator::Impl {
     return std::nullopt;
   }
 
+  // What identifies a document: the path and the parameters that select it,
+  // normalised (case, defaults), so equivalent requests share bytes.
+  static std::string MemoKey(const HttpRequest& req) {
+    auto lower = [](std::optional<std::string_view> v, std::string fallback) {
+      std::string s(v.value_or(fallback));
+      for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    };
+    return req.path + "|" + lower(req.Param("fmspc"), "") + "|" + lower(req.Param("update"), "standard") + "|" +
+           lower(req.Param("tcbEvaluationDataNumber"), "") + "|" + lower(req.Param("ca"), "") + "|" +
+           lower(req.Param("encoding"), "pem") + "|" + lower(req.Param("platform"), "all");
+  }
+
   server::Handler Pcs(int api_version, std::function<HttpResponse(const HttpRequest&, Tamper)> make) {
     return [this, api_version, make = std::move(make)](const HttpRequest& req, Reply reply) {
       Tamper t = Tamper::kNone;
       int delay = 0;
       std::optional<HttpResponse> answer = Intercept(req, api_version, &t, &delay);
       HttpResponse r;
-      {
+      if (answer) {
+        r = std::move(*answer);
+      } else {
         std::lock_guard lock(mu);  // generation reads newest_eval and the foreign PKI
-        r = answer ? std::move(*answer) : make(req, t);
+        std::string key = MemoKey(req) + "|" + std::to_string(static_cast<int>(t)) + "|" + std::to_string(newest_eval) + "|" +
+                          std::to_string(ToUnixSeconds(IssueDate(t)));
+        auto it = memo.find(key);
+        if (it == memo.end()) {
+          if (memo.size() > 10000) memo.clear();
+          it = memo.emplace(key, make(req, t)).first;
+        }
+        r = it->second;
       }
       if (delay <= 0) return reply(std::move(r));
       std::thread([reply, r = std::move(r), delay]() mutable {

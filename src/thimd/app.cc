@@ -62,6 +62,8 @@ std::pair<std::string, std::string> SplitUrl(const std::string& url) {
 }  // namespace
 
 struct App::Impl {
+  explicit Impl(const Clock& c) : clock(c) {}
+  const Clock& clock;
   Config config;
   MetricsRegistry metrics;
   std::shared_ptr<store::Store> store;
@@ -69,8 +71,8 @@ struct App::Impl {
   std::unique_ptr<server::HttpServer> server;
 };
 
-App::App(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
-App::~App() = default;
+App::App(Config config, const Clock& clock) : impl_(std::make_unique<Impl>(clock)) { impl_->config = std::move(config); }
+App::~App() { Stop(); }
 
 void App::RequestStop() { g_stop.store(true); }
 
@@ -126,7 +128,7 @@ Status App::Start() {
   options.negative_ttl = std::chrono::seconds(c.cache.negative_ttl_seconds);
   options.warmup = WarmupKeys(c.cache.warmup);
   auto validator = std::make_shared<cache::IntelCollateralValidator>(root);
-  s.service = std::make_shared<cache::CollateralService>(options, s.store, source, validator, SystemClock::Instance(),
+  s.service = std::make_shared<cache::CollateralService>(options, s.store, source, validator, s.clock,
                                                          &s.metrics);
   RETURN_IF_ERROR(s.service->Start());
 
@@ -162,12 +164,17 @@ uint16_t App::port() const { return impl_->server ? impl_->server->port() : 0; }
 void App::Run() {
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("shutting down");
+  Stop();
+  spdlog::info("stopped");
+}
+
+void App::Stop() {
   Impl& s = *impl_;
   if (s.server) s.server->Stop();
   if (s.service) s.service->Stop();
+  s.server.reset();
   s.service.reset();
   s.store.reset();
-  spdlog::info("stopped");
 }
 
 namespace {

@@ -7,13 +7,16 @@
 
 #include <memory>
 
+#include "core/clock.h"
 #include "thimd/config.h"
 
 namespace thim::thimd {
 
 class App {
  public:
-  explicit App(Config config);
+  // `clock` is the wall clock for validity windows and refresh scheduling
+  // (tests pass a FakeClock).
+  explicit App(Config config, const Clock& clock = SystemClock::Instance());
   ~App();
 
   // Opens the store, loads it, starts the service and the listener. After an
@@ -24,6 +27,8 @@ class App {
   // finish), the service and the store.
   void Run();
   static void RequestStop();
+  // Graceful shutdown (what Run does after RequestStop). Idempotent.
+  void Stop();
 
  private:
   struct Impl;
