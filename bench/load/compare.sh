@@ -20,6 +20,7 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx missing: 
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 WORK=$(mktemp -d)
+chmod 755 "$WORK"  # nginx workers run unprivileged and must read the document root
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -48,6 +49,7 @@ curl -fsS "http://127.0.0.1:$THIMD_PORT$TARGET" -o "$WORK/tcb.json"   # warm the
 # nginx serves the very same bytes at the same path (query ignored).
 mkdir -p "$WORK/www/sgx/certification/v4"
 cp "$WORK/tcb.json" "$WORK/www/sgx/certification/v4/tcb"
+chmod -R a+rX "$WORK/www"
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes 2;
 pid $WORK/nginx.pid;

@@ -102,10 +102,21 @@ struct PcsSimulator::Impl {
       if (tdx) l.tdx = std::array<uint8_t, 16>{static_cast<uint8_t>(c - 5), 0, static_cast<uint8_t>(c - 3)};
       return l;
     };
-    return {level(b, 13, "UpToDate", {}), level(b - 1, 13, "SWHardeningNeeded", {"INTEL-SA-00615"}),
-            level(b - 2, 13, "ConfigurationNeeded", {"INTEL-SA-00615"}),
-            level(b - 2, 9, "OutOfDate", {"INTEL-SA-00615", "INTEL-SA-00828"}),
-            level(5, 5, "OutOfDate", {"INTEL-SA-00106", "INTEL-SA-00615"})};
+    std::vector<TcbLevelSpec> levels = {level(b, 13, "UpToDate", {}), level(b - 1, 13, "SWHardeningNeeded", {"INTEL-SA-00615"}),
+                                        level(b - 2, 13, "ConfigurationNeeded", {"INTEL-SA-00615"}),
+                                        level(b - 2, 9, "OutOfDate", {"INTEL-SA-00615", "INTEL-SA-00828"}),
+                                        level(5, 5, "OutOfDate", {"INTEL-SA-00106", "INTEL-SA-00615"})};
+    if (!tdx) {
+      // Real SGX TCB infos carry a long history (19 levels, ~8 KB): keep the
+      // simulator's the same size so benchmarks move realistic bytes.
+      for (uint8_t k = 0; k < 14; ++k) {
+        TcbLevelSpec old = level(4, 5, "OutOfDate", {"INTEL-SA-00106", "INTEL-SA-00115", "INTEL-SA-00135", "INTEL-SA-00203"});
+        old.sgx.components[6] = static_cast<uint8_t>(13 - k);
+        old.tcb_date = "2019-11-13T00:00:00Z";
+        levels.push_back(old);
+      }
+    }
+    return levels;
   }
 
   const IntelPki& Signer(Tamper t) {
