@@ -216,7 +216,14 @@ TEST_F(HttpServerTest, ConcurrentClientsAndMetrics) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 400);
-  std::string text = metrics_.Render();
+  // Requests are counted when the write completes, which may be just after
+  // the client has read the response.
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    text = metrics_.Render();
+    if (text.find("thim_http_requests_total{route=\"prepared\",status=\"200\"} 400") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   EXPECT_NE(text.find("thim_http_requests_total{route=\"prepared\",status=\"200\"} 400"), std::string::npos) << text;
   EXPECT_NE(text.find("thim_http_request_duration_seconds_count{route=\"prepared\"} 400"), std::string::npos);
 }
