@@ -103,6 +103,21 @@ Status CheckNoDuplicateLevels(const std::vector<TcbLevel>& levels) {
 
 std::string_view TeeTypeName(TeeType t) { return t == TeeType::kSgx ? "SGX" : "TDX"; }
 
+StatusOr<const TcbLevel*> MatchTcbLevel(const TcbInfo& tcb_info, const SgxTcb& platform, const std::array<uint8_t, 16>* tdx_tcb_svn) {
+  for (const TcbLevel& level : tcb_info.levels) {
+    if (!TcbNotAbove(level.sgx, platform)) continue;
+    if (tdx_tcb_svn && level.tdx) {
+      size_t first = (*tdx_tcb_svn)[1] > 0 ? 2 : 0;
+      bool ok = true;
+      for (size_t i = first; i < 16 && ok; ++i) ok = (*level.tdx)[i] <= (*tdx_tcb_svn)[i];
+      if (!ok) continue;
+    }
+    return &level;
+  }
+  return NotFoundError("no TCB level of " + std::string(TeeTypeName(tcb_info.id)) + " TCB info for FMSPC " + tcb_info.FmspcHex() +
+                       " is at or below the platform's TCB " + HexEncode(platform.components, true) + "/" + std::to_string(platform.pcesvn));
+}
+
 StatusOr<TcbInfo> ParseTcbInfo(std::string_view text) {
   json body;
   ASSIGN_OR_RETURN(SignedDocument doc, ParseSignedDocument(text, "tcbInfo", &body));
