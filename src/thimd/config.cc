@@ -72,7 +72,7 @@ class ObjectReader {
     for (size_t i = 0; i < v->size(); ++i) {
       const json& e = (*v)[i];
       if (!e.is_string() || !IsHex(e.get<std::string>(), hex_len))
-        return InvalidArgumentError(Where(key) + "[" + std::to_string(i) + "]: expected " + std::to_string(hex_len) + " hex digits");
+        return InvalidArgumentError(Child(key) + "[" + std::to_string(i) + "]: expected " + std::to_string(hex_len) + " hex digits");
       out->push_back(e.get<std::string>());
     }
     return OkStatus();
