@@ -70,8 +70,62 @@ Handler RequireMetadata(Handler inner) {
   };
 }
 
-Handler CollateralHandler(std::shared_ptr<cache::CollateralService> service, CollateralKind kind, Tee tee, int version) {
-  return [service, kind, tee, version](const HttpRequest& req, Reply reply) {
+bool HasBaseline(CollateralKind kind) {
+  return kind == CollateralKind::kTcbInfo || kind == CollateralKind::kQeIdentity || kind == CollateralKind::kQveIdentity ||
+         kind == CollateralKind::kQaeIdentity;
+}
+
+// Serves `key` with the baseline headers added.
+void ServeLabelled(const std::shared_ptr<cache::CollateralService>& service, const CollateralKey& key, std::string label,
+                   Reply reply) {
+  Serve(service, key, std::move(reply), [service, label = std::move(label)](const cache::CachedItem& item) {
+    HttpResponse r = RespondWithItem(*service, item);
+    if (r.status == 200) {
+      r.headers.push_back({std::string(kBaselineHeader), label});
+      r.headers.push_back({std::string(kEvaluationNumberHeader), std::to_string(item.evaluation_number)});
+    }
+    return r;
+  });
+}
+
+// A TCB info or identity request under the baseline policy.
+void ServeWithBaseline(const std::shared_ptr<cache::CollateralService>& service, const cache::BaselinePolicy& policy,
+                       const HttpRequest& req, CollateralKey key, Reply reply) {
+  uint32_t floor = policy.floor;
+  if (key.eval_number != 0) {  // explicitly pinned by the client
+    if (floor && key.eval_number < floor)
+      return reply(RespondWithError(PermissionDeniedError("tcbEvaluationDataNumber " + std::to_string(key.eval_number) +
+                                                          " is below this service's floor " + std::to_string(floor))));
+    return ServeLabelled(service, key, "eval:" + std::to_string(key.eval_number), std::move(reply));
+  }
+  if (req.Param("update") && !(policy.standard_means_baseline && key.update == cache::UpdateType::kStandard)) {
+    std::string label = key.update == cache::UpdateType::kEarly ? "early" : "standard";
+    return ServeLabelled(service, key, label, std::move(reply));
+  }
+  std::string_view tenant = req.Param("clientid").value_or(req.HeaderValue(kTenantHeader).value_or(""));
+  cache::Baseline baseline = policy.For(tenant, key.fmspc);
+  std::string label = baseline.ToString();
+  if (baseline.kind == cache::Baseline::Kind::kPinned) {
+    key.eval_number = std::max(baseline.n, floor);
+    return ServeLabelled(service, key, label, std::move(reply));
+  }
+  key.update = baseline.kind == cache::Baseline::Kind::kEarly ? cache::UpdateType::kEarly : cache::UpdateType::kStandard;
+  if (baseline.kind != cache::Baseline::Kind::kLag && floor == 0) return ServeLabelled(service, key, label, std::move(reply));
+  // Relative to Intel's current standard number: learn it from the standard document first.
+  CollateralKey standard = key;
+  standard.update = cache::UpdateType::kStandard;
+  service->Get(standard, [service, key, baseline, floor, label, reply = std::move(reply)](cache::CollateralService::Result r) mutable {
+    if (!r.ok()) return reply(RespondWithError(r.status()));
+    uint32_t current = static_cast<uint32_t>(std::max<int64_t>((*r)->evaluation_number, 0));
+    std::optional<uint32_t> n = cache::ResolveNumber(baseline, current, floor);
+    if (n && *n != current) key.eval_number = *n;
+    ServeLabelled(service, key, label, std::move(reply));
+  });
+}
+
+Handler CollateralHandler(std::shared_ptr<cache::CollateralService> service, std::shared_ptr<const BaselineRegistry> baselines,
+                          CollateralKind kind, Tee tee, int version) {
+  return [service, baselines, kind, tee, version](const HttpRequest& req, Reply reply) {
     Status dup = CheckDuplicates(req);
     if (!dup.ok()) return reply(HttpResponse::Error(dup));
     // THIM's form of the PCK CRL request names the CRL by its distribution point.
@@ -82,6 +136,7 @@ Handler CollateralHandler(std::shared_ptr<cache::CollateralService> service, Col
     }
     auto key = cache::MakeKey(kind, tee, version, ParamsOf(req));
     if (!key.ok()) return reply(HttpResponse::Error(key.status()));
+    if (HasBaseline(kind) && baselines) return ServeWithBaseline(service, *baselines->Get(), req, std::move(*key), std::move(reply));
     Serve(service, *key, std::move(reply));
   };
 }
@@ -118,28 +173,29 @@ Handler CrlByUriHandler(std::shared_ptr<cache::CollateralService> service) {
   };
 }
 
-void AddTree(Router& router, std::string_view prefix, bool metadata, const std::shared_ptr<cache::CollateralService>& service) {
+void AddTree(Router& router, std::string_view prefix, bool metadata, const std::shared_ptr<cache::CollateralService>& service,
+             const std::shared_ptr<const BaselineRegistry>& baselines) {
   auto add = [&](std::string path, std::string name, Handler h) {
     router.Add("GET", std::string(prefix) + path, (metadata ? "thim_" : "") + name, metadata ? RequireMetadata(std::move(h)) : std::move(h));
   };
   for (int v : {3, 4}) {
     std::string base = "/sgx/certification/v" + std::to_string(v) + "/";
     std::string tag = "sgx_v" + std::to_string(v) + "_";
-    add(base + "pckcrl", tag + "pckcrl", CollateralHandler(service, CollateralKind::kPckCrl, Tee::kSgx, v));
-    add(base + "tcb", tag + "tcb", CollateralHandler(service, CollateralKind::kTcbInfo, Tee::kSgx, v));
-    add(base + "qe/identity", tag + "qe_identity", CollateralHandler(service, CollateralKind::kQeIdentity, Tee::kSgx, v));
-    add(base + "qve/identity", tag + "qve_identity", CollateralHandler(service, CollateralKind::kQveIdentity, Tee::kSgx, v));
-    add(base + "qae/identity", tag + "qae_identity", CollateralHandler(service, CollateralKind::kQaeIdentity, Tee::kSgx, v));
+    add(base + "pckcrl", tag + "pckcrl", CollateralHandler(service, baselines, CollateralKind::kPckCrl, Tee::kSgx, v));
+    add(base + "tcb", tag + "tcb", CollateralHandler(service, baselines, CollateralKind::kTcbInfo, Tee::kSgx, v));
+    add(base + "qe/identity", tag + "qe_identity", CollateralHandler(service, baselines, CollateralKind::kQeIdentity, Tee::kSgx, v));
+    add(base + "qve/identity", tag + "qve_identity", CollateralHandler(service, baselines, CollateralKind::kQveIdentity, Tee::kSgx, v));
+    add(base + "qae/identity", tag + "qae_identity", CollateralHandler(service, baselines, CollateralKind::kQaeIdentity, Tee::kSgx, v));
     add(base + "rootcacrl", tag + "rootcacrl", RootCaCrlHexHandler(service));
     add(base + "crl", tag + "crl", CrlByUriHandler(service));
   }
   add("/sgx/certification/v4/tcbevaluationdatanumbers", "sgx_v4_tcbevaluationdatanumbers",
-      CollateralHandler(service, CollateralKind::kTcbEvalNumbers, Tee::kSgx, 4));
-  add("/sgx/certification/v4/fmspcs", "sgx_v4_fmspcs", CollateralHandler(service, CollateralKind::kFmspcs, Tee::kSgx, 4));
-  add("/tdx/certification/v4/tcb", "tdx_v4_tcb", CollateralHandler(service, CollateralKind::kTcbInfo, Tee::kTdx, 4));
-  add("/tdx/certification/v4/qe/identity", "tdx_v4_qe_identity", CollateralHandler(service, CollateralKind::kQeIdentity, Tee::kTdx, 4));
+      CollateralHandler(service, baselines, CollateralKind::kTcbEvalNumbers, Tee::kSgx, 4));
+  add("/sgx/certification/v4/fmspcs", "sgx_v4_fmspcs", CollateralHandler(service, baselines, CollateralKind::kFmspcs, Tee::kSgx, 4));
+  add("/tdx/certification/v4/tcb", "tdx_v4_tcb", CollateralHandler(service, baselines, CollateralKind::kTcbInfo, Tee::kTdx, 4));
+  add("/tdx/certification/v4/qe/identity", "tdx_v4_qe_identity", CollateralHandler(service, baselines, CollateralKind::kQeIdentity, Tee::kTdx, 4));
   add("/tdx/certification/v4/tcbevaluationdatanumbers", "tdx_v4_tcbevaluationdatanumbers",
-      CollateralHandler(service, CollateralKind::kTcbEvalNumbers, Tee::kTdx, 4));
+      CollateralHandler(service, baselines, CollateralKind::kTcbEvalNumbers, Tee::kTdx, 4));
 }
 
 }  // namespace
@@ -207,9 +263,10 @@ HttpResponse RespondWithError(const Status& status) {
   return r;
 }
 
-void AddPcsRoutes(Router& router, std::shared_ptr<cache::CollateralService> service) {
-  AddTree(router, "", false, service);
-  AddTree(router, "/metadata/THIM", true, service);
+void AddPcsRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
+                  std::shared_ptr<const BaselineRegistry> baselines) {
+  AddTree(router, "", false, service, baselines);
+  AddTree(router, "/metadata/THIM", true, service, baselines);
   router.Add("GET", "/IntelSGXRootCA.der", "root_ca_crl", RootCaCrlHandler(service));
   router.Add("GET", "/IntelSGXRootCA.crl", "root_ca_crl", RootCaCrlHandler(service));
 }

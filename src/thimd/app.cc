@@ -68,6 +68,7 @@ struct App::Impl {
   MetricsRegistry metrics;
   std::shared_ptr<store::Store> store;
   std::shared_ptr<cache::CollateralService> service;
+  std::shared_ptr<server::BaselineRegistry> baselines;
   std::unique_ptr<server::HttpServer> server;
 };
 
@@ -134,7 +135,9 @@ Status App::Start() {
 
   // Routes and listener.
   auto router = std::make_shared<server::Router>();
-  server::AddPcsRoutes(*router, s.service);
+  ASSIGN_OR_RETURN(cache::BaselinePolicy policy, BaselinePolicyFrom(c.baselines));
+  s.baselines = std::make_shared<server::BaselineRegistry>(policy);
+  server::AddPcsRoutes(*router, s.service, s.baselines);
   server::AddHealthRoutes(*router, [&s]() -> Status {
     RETURN_IF_ERROR(s.store->Ping());
     if (!s.service->Ready()) return UnavailableError("initial synchronisation with upstream in progress");
@@ -154,8 +157,9 @@ Status App::Start() {
   so.max_header_bytes = static_cast<size_t>(c.server.max_header_bytes);
   s.server = std::make_unique<server::HttpServer>(so, router, &s.metrics);
   RETURN_IF_ERROR(s.server->Start());
-  spdlog::info("thimd listening on {}://{}:{} (store {}, upstream {})", so.tls_cert_file.empty() ? "http" : "https",
-               c.server.address, s.server->port(), c.store.path, c.intel.pcs_url);
+  spdlog::info("thimd listening on {}://{}:{} (store {}, upstream {}, default baseline {}, floor {})",
+               so.tls_cert_file.empty() ? "http" : "https", c.server.address, s.server->port(), c.store.path, c.intel.pcs_url,
+               policy.default_baseline.ToString(), policy.floor);
   return OkStatus();
 }
 

@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cache/baseline.h"
 #include "core/bytes.h"
+
+#include <functional>
 
 namespace thim::thimd {
 namespace {
@@ -74,6 +77,20 @@ class ObjectReader {
       if (!e.is_string() || !IsHex(e.get<std::string>(), hex_len))
         return InvalidArgumentError(Child(key) + "[" + std::to_string(i) + "]: expected " + std::to_string(hex_len) + " hex digits");
       out->push_back(e.get<std::string>());
+    }
+    return OkStatus();
+  }
+  // An object of string values, each validated by `check`.
+  Status StringMap(const char* key, std::map<std::string, std::string>* out,
+                   const std::function<Status(const std::string&, const std::string&)>& check) {
+    const json* v = Take(key);
+    if (!v) return OkStatus();
+    if (!v->is_object()) return InvalidArgumentError(Where(key) + "expected an object");
+    for (const auto& [k, value] : v->items()) {
+      if (!value.is_string()) return InvalidArgumentError(Child(key) + "." + k + ": expected a string");
+      Status st = check(k, value.get<std::string>());
+      if (!st.ok()) return InvalidArgumentError(Child(key) + "." + k + ": " + st.message());
+      (*out)[k] = value.get<std::string>();
     }
     return OkStatus();
   }
@@ -175,6 +192,19 @@ StatusOr<Config> ParseConfig(std::string_view text) {
       return w.Bool("identities_and_crls", &c.cache.warmup.identities_and_crls);
     });
   }));
+  RETURN_IF_ERROR(Section(top, "baselines", [&](ObjectReader& r) -> Status {
+    auto baseline = [](const std::string&, const std::string& v) { return cache::ParseBaseline(v).status(); };
+    RETURN_IF_ERROR(r.String("default", &c.baselines.default_baseline));
+    if (Status st = cache::ParseBaseline(c.baselines.default_baseline).status(); !st.ok())
+      return InvalidArgumentError("baselines.default: " + st.message());
+    RETURN_IF_ERROR(r.Int("floor", &c.baselines.floor, 0, 1 << 30));
+    RETURN_IF_ERROR(r.Bool("standard_means_baseline", &c.baselines.standard_means_baseline));
+    RETURN_IF_ERROR(r.StringMap("fmspc", &c.baselines.fmspc, [&](const std::string& k, const std::string& v) {
+      if (!IsHex(k, 12)) return InvalidArgumentError("expected an FMSPC (12 hex digits) as the key");
+      return baseline(k, v);
+    }));
+    return r.StringMap("tenants", &c.baselines.tenants, baseline);
+  }));
   RETURN_IF_ERROR(Section(top, "log", [&](ObjectReader& r) -> Status {
     RETURN_IF_ERROR(r.OneOf("level", &c.log.level, {"trace", "debug", "info", "warn", "error"}));
     return r.OneOf("format", &c.log.format, {"text", "json"});
@@ -187,6 +217,22 @@ void ApplyEnvironment(Config& config) {
   if (const char* v = std::getenv("THIM_INTEL_API_KEY")) config.intel.api_key = v;
   if (const char* v = std::getenv("THIM_INTEL_PCS_URL")) config.intel.pcs_url = v;
   if (const char* v = std::getenv("THIM_STORE_PATH")) config.store.path = v;
+}
+
+StatusOr<cache::BaselinePolicy> BaselinePolicyFrom(const BaselineConfig& config) {
+  cache::BaselinePolicy policy;
+  ASSIGN_OR_RETURN(policy.default_baseline, cache::ParseBaseline(config.default_baseline));
+  policy.floor = static_cast<uint32_t>(config.floor);
+  policy.standard_means_baseline = config.standard_means_baseline;
+  for (const auto& [fmspc, text] : config.fmspc) {
+    std::string upper;
+    for (char ch : fmspc) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    ASSIGN_OR_RETURN(policy.fmspc_overrides[upper], cache::ParseBaseline(text));
+  }
+  for (const auto& [tenant, text] : config.tenants) {
+    ASSIGN_OR_RETURN(policy.tenants[tenant], cache::ParseBaseline(text));
+  }
+  return policy;
 }
 
 StatusOr<Config> LoadConfig(const std::string& path) {

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "cache/baseline.h"
 #include "core/status.h"
 
 namespace thim::thimd {
@@ -61,6 +63,15 @@ struct CacheConfig {
   WarmupConfig warmup;
 };
 
+struct BaselineConfig {
+  // standard | early | eval:N | lag:K (docs/configuration.md explains the choice).
+  std::string default_baseline = "lag:1";
+  int floor = 0;  // lowest TCB evaluation data number ever served; 0 = none
+  std::map<std::string, std::string> fmspc;    // FMSPC → baseline
+  std::map<std::string, std::string> tenants;  // tenant id (clientid / THIM-Tenant) → baseline
+  bool standard_means_baseline = true;         // treat update=standard (sent by Intel's QCNL) as "no preference"
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string format = "text";  // text or json
@@ -71,6 +82,7 @@ struct Config {
   StoreConfig store;
   IntelConfig intel;
   CacheConfig cache;
+  BaselineConfig baselines;
   LogConfig log;
 };
 
@@ -81,5 +93,7 @@ StatusOr<Config> ParseConfig(std::string_view text);
 // (THIM_INTEL_API_KEY, THIM_INTEL_PCS_URL, THIM_STORE_PATH).
 StatusOr<Config> LoadConfig(const std::string& path);
 void ApplyEnvironment(Config& config);
+// The policy the server applies, from the validated configuration.
+StatusOr<cache::BaselinePolicy> BaselinePolicyFrom(const BaselineConfig& config);
 
 }  // namespace thim::thimd

@@ -62,6 +62,7 @@ class ThimdWithSim : public ::testing::Test {
     c.intel.rate_per_second = 1000;
     c.intel.burst = 1000;
     c.cache.warmup.identities_and_crls = false;
+    c.baselines.default_baseline = "standard";  // mirror Intel unless a test sets a baseline
     c.log.level = "error";
     return c;
   }
