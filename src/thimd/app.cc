@@ -13,6 +13,7 @@
 #include "cache/pcs_source.h"
 #include "core/bytes.h"
 #include "intel/pinned_roots.h"
+#include "server/admin_api.h"
 #include "server/health_api.h"
 #include "server/http_server.h"
 #include "server/pcs_api.h"
@@ -138,6 +139,7 @@ Status App::Start() {
   ASSIGN_OR_RETURN(cache::BaselinePolicy policy, BaselinePolicyFrom(c.baselines));
   s.baselines = std::make_shared<server::BaselineRegistry>(policy);
   server::AddPcsRoutes(*router, s.service, s.baselines);
+  server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256});
   server::AddHealthRoutes(*router, [&s]() -> Status {
     RETURN_IF_ERROR(s.store->Ping());
     if (!s.service->Ready()) return UnavailableError("initial synchronisation with upstream in progress");

@@ -205,6 +205,12 @@ StatusOr<Config> ParseConfig(std::string_view text) {
     }));
     return r.StringMap("tenants", &c.baselines.tenants, baseline);
   }));
+  RETURN_IF_ERROR(Section(top, "admin", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.String("token_sha256", &c.admin.token_sha256));
+    if (!c.admin.token_sha256.empty() && !IsHex(c.admin.token_sha256, 64))
+      return InvalidArgumentError("admin.token_sha256: expected 64 hex digits (sha256sum of the token)");
+    return OkStatus();
+  }));
   RETURN_IF_ERROR(Section(top, "log", [&](ObjectReader& r) -> Status {
     RETURN_IF_ERROR(r.OneOf("level", &c.log.level, {"trace", "debug", "info", "warn", "error"}));
     return r.OneOf("format", &c.log.format, {"text", "json"});
@@ -217,6 +223,7 @@ void ApplyEnvironment(Config& config) {
   if (const char* v = std::getenv("THIM_INTEL_API_KEY")) config.intel.api_key = v;
   if (const char* v = std::getenv("THIM_INTEL_PCS_URL")) config.intel.pcs_url = v;
   if (const char* v = std::getenv("THIM_STORE_PATH")) config.store.path = v;
+  if (const char* v = std::getenv("THIM_ADMIN_TOKEN_SHA256")) config.admin.token_sha256 = v;
 }
 
 StatusOr<cache::BaselinePolicy> BaselinePolicyFrom(const BaselineConfig& config) {

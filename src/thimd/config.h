@@ -72,6 +72,12 @@ struct BaselineConfig {
   bool standard_means_baseline = true;         // treat update=standard (sent by Intel's QCNL) as "no preference"
 };
 
+struct AdminConfig {
+  // SHA-256 (hex) of the admin token, sent in the `admin-token` header.
+  // Empty = the admin API answers 401 to everyone. Env THIM_ADMIN_TOKEN_SHA256.
+  std::string token_sha256;
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string format = "text";  // text or json
@@ -83,6 +89,7 @@ struct Config {
   IntelConfig intel;
   CacheConfig cache;
   BaselineConfig baselines;
+  AdminConfig admin;
   LogConfig log;
 };
 

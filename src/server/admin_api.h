@@ -1,0 +1,32 @@
+// The admin API under /admin/…, token-protected. Tokens are configured as
+// SHA-256 hashes (hex) and compared in constant time; a missing or wrong
+// token gets 401 with no detail. Every admin action is logged with who (the
+// client address and which token) and what.
+// Thread-safety: handlers are reentrant.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cache/collateral_service.h"
+#include "server/pcs_api.h"
+#include "server/router.h"
+
+namespace thim::server {
+
+struct AdminTokens {
+  std::string admin_sha256_hex;  // empty = the admin API is disabled (every call 401)
+};
+
+// True when SHA-256(`presented`) equals `expected_sha256_hex` (constant time).
+bool TokenMatches(std::string_view presented, std::string_view expected_sha256_hex);
+
+// GET  /admin/cache                     every cached item: key, description, issueDate, nextUpdate, fetchedAt, evaluation number, stale
+// POST /admin/refresh?key=<cache key>   refresh one item now (waits for upstream)
+// POST /admin/refresh[?kind=tcb_info|enclave_identity|…][&fmspc=…]   refresh every matching item
+// GET  /admin/baselines                 the baseline policy in force
+// PUT  /admin/baselines                 replace it (JSON: {"default","floor","fmspc":{},"tenants":{},"standard_means_baseline"})
+void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
+                    std::shared_ptr<BaselineRegistry> baselines, AdminTokens tokens);
+
+}  // namespace thim::server
