@@ -41,24 +41,10 @@ StatusOr<EnclaveIdentity> ParseEnclaveIdentity(std::string_view text) {
   ASSIGN_OR_RETURN(out.mrsigner, obj.Hex("mrsigner", 64));
   ASSIGN_OR_RETURN(int64_t prodid, obj.Int("isvprodid", 0, 65535));
   out.isvprodid = static_cast<uint16_t>(prodid);
-  ASSIGN_OR_RETURN(const nlohmann::json* levels, obj.Array("tcbLevels"));
-  if (levels->empty()) return obj.Error("tcbLevels", "no TCB levels");
-  for (size_t i = 0; i < levels->size(); ++i) {
-    std::string path = obj.PathOf("tcbLevels") + "[" + std::to_string(i) + "]";
-    ASSIGN_OR_RETURN(JsonObject level, JsonObject::Of((*levels)[i], path));
-    EnclaveIdentityLevel l;
-    ASSIGN_OR_RETURN(JsonObject tcb, level.Object("tcb"));
-    ASSIGN_OR_RETURN(int64_t isvsvn, tcb.Int("isvsvn", 0, 65535));
-    l.isvsvn = static_cast<uint16_t>(isvsvn);
-    ASSIGN_OR_RETURN(l.tcb_date, level.IntelTime("tcbDate"));
-    ASSIGN_OR_RETURN(std::string status, level.String("tcbStatus"));
-    auto parsed = ParseTcbStatus(status);
-    if (!parsed.ok() || *parsed == TcbStatus::kSWHardeningNeeded || *parsed == TcbStatus::kConfigurationAndSWHardeningNeeded)
-      return level.Error("tcbStatus", "\"" + status.substr(0, 64) + "\" is not an enclave identity status");
-    l.status = *parsed;
-    ASSIGN_OR_RETURN(l.advisory_ids, level.StringList("advisoryIDs"));
-    out.levels.push_back(std::move(l));
-  }
+  ASSIGN_OR_RETURN(out.levels, ParseIsvSvnLevels(obj, 65535,
+                                                 {TcbStatus::kUpToDate, TcbStatus::kOutOfDate, TcbStatus::kConfigurationNeeded,
+                                                  TcbStatus::kOutOfDateConfigurationNeeded, TcbStatus::kRevoked},
+                                                 "the enclave identity statuses"));
   doc.issue_date = out.issue_date;
   doc.next_update = out.next_update;
   out.document = std::move(doc);

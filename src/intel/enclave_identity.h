@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "intel/isv_svn_level.h"
 #include "intel/signed_document.h"
 #include "intel/tcb.h"
 
@@ -13,12 +14,7 @@ namespace thim::intel {
 enum class EnclaveId { kQe, kQve, kQae, kTdQe };
 std::string_view EnclaveIdName(EnclaveId id);  // "QE", "QVE", "QAE", "TD_QE"
 
-struct EnclaveIdentityLevel {
-  uint16_t isvsvn = 0;
-  TimePoint tcb_date{};
-  TcbStatus status = TcbStatus::kUpToDate;
-  std::vector<std::string> advisory_ids;
-};
+using EnclaveIdentityLevel = IsvSvnLevel;
 
 struct EnclaveIdentity {
   SignedDocument document;

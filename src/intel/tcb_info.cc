@@ -68,23 +68,8 @@ StatusOr<TdxModuleIdentity> ParseModuleIdentity(const json& value, const std::st
   ASSIGN_OR_RETURN(out.mrsigner, obj.Hex("mrsigner", 96));
   ASSIGN_OR_RETURN(out.attributes, obj.Hex("attributes", 16));
   ASSIGN_OR_RETURN(out.attributes_mask, obj.Hex("attributesMask", 16));
-  ASSIGN_OR_RETURN(const json* levels, obj.Array("tcbLevels"));
-  for (size_t i = 0; i < levels->size(); ++i) {
-    std::string lpath = Index(obj.PathOf("tcbLevels"), i);
-    ASSIGN_OR_RETURN(JsonObject level, JsonObject::Of((*levels)[i], lpath));
-    TdxModuleIdentityLevel l;
-    ASSIGN_OR_RETURN(JsonObject tcb, level.Object("tcb"));
-    ASSIGN_OR_RETURN(int64_t isvsvn, tcb.Int("isvsvn", 0, 255));
-    l.isvsvn = static_cast<uint8_t>(isvsvn);
-    ASSIGN_OR_RETURN(l.tcb_date, level.IntelTime("tcbDate"));
-    ASSIGN_OR_RETURN(std::string status, level.String("tcbStatus"));
-    auto parsed = ParseTcbStatus(status);
-    if (!parsed.ok() || (*parsed != TcbStatus::kUpToDate && *parsed != TcbStatus::kOutOfDate && *parsed != TcbStatus::kRevoked))
-      return level.Error("tcbStatus", "expected UpToDate, OutOfDate or Revoked");
-    l.status = *parsed;
-    ASSIGN_OR_RETURN(l.advisory_ids, level.StringList("advisoryIDs"));
-    out.levels.push_back(std::move(l));
-  }
+  ASSIGN_OR_RETURN(out.levels, ParseIsvSvnLevels(obj, 255, {TcbStatus::kUpToDate, TcbStatus::kOutOfDate, TcbStatus::kRevoked},
+                                                 "UpToDate, OutOfDate or Revoked"));
   return out;
 }
 

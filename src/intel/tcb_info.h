@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "intel/isv_svn_level.h"
 #include "intel/signed_document.h"
 #include "intel/tcb.h"
 
@@ -31,12 +32,8 @@ struct TdxModule {
   Bytes attributes_mask;  // 8 bytes
 };
 
-struct TdxModuleIdentityLevel {
-  uint8_t isvsvn = 0;
-  TimePoint tcb_date{};
-  TcbStatus status = TcbStatus::kUpToDate;  // UpToDate, OutOfDate or Revoked
-  std::vector<std::string> advisory_ids;
-};
+// Statuses: UpToDate, OutOfDate or Revoked.
+using TdxModuleIdentityLevel = IsvSvnLevel;
 
 struct TdxModuleIdentity {
   std::string id;  // "TDX_01", "TDX_03", …
