@@ -548,4 +548,6 @@ ServeDecision CollateralService::Decide(const CachedItem& item) const {
 
 std::vector<std::shared_ptr<const CachedItem>> CollateralService::Snapshot() const { return impl_->index.All(); }
 
+std::shared_ptr<const CachedItem> CollateralService::Peek(const CollateralKey& key) const { return impl_->index.Find(key.CacheKey()); }
+
 }  // namespace thim::cache

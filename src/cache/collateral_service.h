@@ -111,6 +111,9 @@ class CollateralService {
 
   ServeDecision Decide(const CachedItem& item) const;
 
+  // The published item for `key`, or null; never fetches.
+  std::shared_ptr<const CachedItem> Peek(const CollateralKey& key) const;
+
   // Every published item (for admin listings and metrics).
   std::vector<std::shared_ptr<const CachedItem>> Snapshot() const;
 

@@ -19,8 +19,8 @@ Status Mismatch(const CollateralKey& key, const std::string& what) {
 
 // Intel documents may be issued a little ahead of our clock; anything else
 // must be inside its window now.
-intel::VerifyOptions At(TimePoint now, std::chrono::seconds skew, TimePoint issue_date) {
-  return {.at = issue_date > now && issue_date - now <= skew ? issue_date : now};
+intel::VerifyOptions At(TimePoint now, std::chrono::seconds skew, TimePoint issue_date, std::vector<crypto::Crl> crls = {}) {
+  return {.at = issue_date > now && issue_date - now <= skew ? issue_date : now, .crls = std::move(crls)};
 }
 
 Status CheckEvalNumber(const CollateralKey& key, uint32_t served) {
@@ -38,6 +38,22 @@ StatusOr<std::vector<crypto::Certificate>> Chain(const FetchedCollateral& f) {
 
 }  // namespace
 
+std::vector<crypto::Crl> IntelCollateralValidator::RootCrls(TimePoint now) const {
+  if (!root_crl_provider_) return {};
+  std::string der = root_crl_provider_();
+  if (der.empty()) return {};
+  std::lock_guard lock(crl_mu_);
+  if (der != crl_der_) {
+    auto crl = crypto::Crl::FromDer(AsBytes(der));
+    crl_der_ = der;
+    crl_ = crl.ok() ? std::optional<crypto::Crl>(*crl) : std::nullopt;
+  }
+  // An expired root CRL cannot vouch for anything; the cache refreshes it,
+  // and meanwhile chains are judged without it rather than all rejected.
+  if (!crl_ || !crl_->CheckValidity(now).ok()) return {};
+  return {*crl_};
+}
+
 StatusOr<ValidatedCollateral> IntelCollateralValidator::Validate(const CollateralKey& key, const FetchedCollateral& f,
                                                                  TimePoint now) const {
   ValidatedCollateral out;
@@ -49,7 +65,7 @@ StatusOr<ValidatedCollateral> IntelCollateralValidator::Validate(const Collatera
       if (t.version != (key.api_version == 3 ? 2 : 3)) return Mismatch(key, "format version " + std::to_string(t.version) + " served");
       RETURN_IF_ERROR(CheckEvalNumber(key, t.tcb_evaluation_data_number));
       ASSIGN_OR_RETURN(auto chain, Chain(f));
-      RETURN_IF_ERROR(intel::VerifySignedDocument(t.document, chain, root_, At(now, skew_, t.issue_date)));
+      RETURN_IF_ERROR(intel::VerifySignedDocument(t.document, chain, root_, At(now, skew_, t.issue_date, RootCrls(now))));
       out = {t.issue_date, t.next_update, t.tcb_evaluation_data_number};
       return out;
     }
@@ -64,7 +80,7 @@ StatusOr<ValidatedCollateral> IntelCollateralValidator::Validate(const Collatera
       if (e.id != want) return Mismatch(key, std::string(intel::EnclaveIdName(e.id)) + " identity served");
       RETURN_IF_ERROR(CheckEvalNumber(key, e.tcb_evaluation_data_number));
       ASSIGN_OR_RETURN(auto chain, Chain(f));
-      RETURN_IF_ERROR(intel::VerifySignedDocument(e.document, chain, root_, At(now, skew_, e.issue_date)));
+      RETURN_IF_ERROR(intel::VerifySignedDocument(e.document, chain, root_, At(now, skew_, e.issue_date, RootCrls(now))));
       out = {e.issue_date, e.next_update, e.tcb_evaluation_data_number};
       return out;
     }
@@ -72,7 +88,7 @@ StatusOr<ValidatedCollateral> IntelCollateralValidator::Validate(const Collatera
       ASSIGN_OR_RETURN(intel::TcbEvaluationDataNumbers n, intel::ParseTcbEvaluationDataNumbers(f.body));
       if (n.id != TeeOf(key)) return Mismatch(key, std::string(intel::TeeTypeName(n.id)) + " list served");
       ASSIGN_OR_RETURN(auto chain, Chain(f));
-      RETURN_IF_ERROR(intel::VerifySignedDocument(n.document, chain, root_, At(now, skew_, n.issue_date)));
+      RETURN_IF_ERROR(intel::VerifySignedDocument(n.document, chain, root_, At(now, skew_, n.issue_date, RootCrls(now))));
       // The newest listed number: a higher one later means a new TCB recovery.
       out = {n.issue_date, n.next_update, static_cast<int64_t>(n.Newest())};
       return out;
@@ -91,7 +107,9 @@ StatusOr<ValidatedCollateral> IntelCollateralValidator::Validate(const Collatera
         if (crl->IssuerCommonName().find(want) == std::string::npos)
           return Mismatch(key, "CRL of \"" + crl->IssuerCommonName() + "\" served");
       }
-      RETURN_IF_ERROR(intel::VerifyCrl(*crl, chain, root_, At(now, skew_, crl->ThisUpdate())));
+      RETURN_IF_ERROR(intel::VerifyCrl(*crl, chain, root_,
+                                       At(now, skew_, crl->ThisUpdate(),
+                                          key.kind == CollateralKind::kPckCrl ? RootCrls(now) : std::vector<crypto::Crl>{})));
       out.issue_date = crl->ThisUpdate();
       out.next_update = crl->NextUpdate();
       return out;

@@ -67,6 +67,7 @@ struct PcsSimulator::Impl {
   std::mutex mu;
   bool outage = false;
   bool v3_retired = false;
+  std::string revoked;  // "tcb_signer" or "platform_ca": listed in the root CA CRL
   int latency_ms = 0;
   int force_status = 0;
   int force_retry_after = -1;
@@ -238,7 +239,10 @@ struct PcsSimulator::Impl {
   HttpResponse RootCrl(Tamper t) {
     const IntelPki& signer = Signer(t);
     TimePoint issued = IssueDate(t);
-    auto crl = signer.RootCrl({.this_update = issued, .next_update = issued + 12 * kMonth});
+    std::vector<Bytes> serials;
+    if (revoked == "tcb_signer") serials.push_back(signer.tcb_signer().cert.SerialNumber());
+    if (revoked == "platform_ca") serials.push_back(signer.platform_ca().cert.SerialNumber());
+    auto crl = signer.RootCrl({.this_update = issued, .next_update = issued + 12 * kMonth, .revoked_serials = serials});
     if (!crl.ok()) return PcsError(500, "", "");
     Bytes bytes = crl->der();
     if (t == Tamper::kBadSignature) bytes[bytes.size() - 3] ^= 0x01;
@@ -326,6 +330,10 @@ struct PcsSimulator::Impl {
     if (p == "/_sim/outage") outage = ParseInt(req.Param("enabled"), 1) != 0;
     else if (p == "/_sim/v3-retired") v3_retired = ParseInt(req.Param("enabled"), 1) != 0;
     else if (p == "/_sim/latency") latency_ms = std::max(0, ParseInt(req.Param("ms"), 0));
+    else if (p == "/_sim/revoke") {
+      revoked = std::string(req.Param("what").value_or("none"));
+      memo.clear();
+    }
     else if (p == "/_sim/force") {
       force_status = ParseInt(req.Param("status"), 503);
       force_retry_after = ParseInt(req.Param("retry_after"), -1);
@@ -339,6 +347,8 @@ struct PcsSimulator::Impl {
       ++newest_eval;
     } else if (p == "/_sim/reset") {
       outage = v3_retired = false;
+      revoked.clear();
+      memo.clear();
       latency_ms = force_remaining = 0;
       tamper = Tamper::kNone;
       newest_eval = options.newest_eval;
@@ -385,7 +395,7 @@ void PcsSimulator::AddRoutes(server::Router& router) {
   router.Add("GET", "/tdx/certification/v4/tcbevaluationdatanumbers", "sim",
              s->Pcs(4, [s](const HttpRequest&, Tamper t) { return s->EvalNumbers(TeeType::kTdx, t); }));
   router.Add("GET", "/IntelSGXRootCA.der", "sim", s->Pcs(4, [s](const HttpRequest&, Tamper t) { return s->RootCrl(t); }));
-  for (const char* p : {"/_sim/outage", "/_sim/v3-retired", "/_sim/latency", "/_sim/force", "/_sim/tamper", "/_sim/new-eval-number", "/_sim/reset"})
+  for (const char* p : {"/_sim/outage", "/_sim/v3-retired", "/_sim/latency", "/_sim/force", "/_sim/tamper", "/_sim/new-eval-number", "/_sim/reset", "/_sim/revoke"})
     router.Add("POST", p, "sim_control", [s](const HttpRequest& r, Reply reply) { reply(s->Control(r)); });
   router.Add("GET", "/_sim/stats", "sim_control", [s](const HttpRequest&, Reply reply) { reply(s->Stats()); });
 }

@@ -132,6 +132,15 @@ Status App::Start() {
   auto validator = std::make_shared<cache::IntelCollateralValidator>(root);
   s.service = std::make_shared<cache::CollateralService>(options, s.store, source, validator, s.clock,
                                                          &s.metrics);
+  // Chains are checked against the root CA CRL the service itself caches.
+  validator->SetRootCrlProvider([weak = std::weak_ptr<cache::CollateralService>(s.service)]() -> std::string {
+    auto service = weak.lock();
+    if (!service) return "";
+    cache::CollateralKey key;
+    key.kind = cache::CollateralKind::kRootCaCrl;
+    auto item = service->Peek(key);
+    return item ? item->response->body : "";
+  });
   RETURN_IF_ERROR(s.service->Start());
 
   // Routes and listener.

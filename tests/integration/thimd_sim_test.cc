@@ -330,3 +330,29 @@ TEST_F(ThimdWithSim, SlowClientsDoNotHoldTheServer) {
 
 }  // namespace
 }  // namespace thim::testing
+
+namespace thim::testing {
+namespace {
+
+TEST_F(ThimdWithSim, ChainsAreCheckedAgainstTheRootCaCrl) {
+  StartThimd();
+  SimControl("/_sim/revoke?what=tcb_signer");
+  ASSERT_EQ(Thimd("/IntelSGXRootCA.der").status, 200);  // thimd now holds a root CRL listing the signer
+  auto tcb = Thimd("/sgx/certification/v4/tcb?fmspc=00906ED50000");
+  EXPECT_EQ(tcb.status, 502) << tcb.body;
+  EXPECT_NE(tcb.body.find("revoked"), std::string::npos) << tcb.body;
+  EXPECT_EQ(Thimd("/sgx/certification/v4/qe/identity").status, 502);
+}
+
+TEST_F(ThimdWithSim, PckCrlOfARevokedCaIsRejected) {
+  StartThimd();
+  SimControl("/_sim/revoke?what=platform_ca");
+  ASSERT_EQ(Thimd("/IntelSGXRootCA.der").status, 200);
+  auto platform = Thimd("/sgx/certification/v4/pckcrl?ca=platform");
+  EXPECT_EQ(platform.status, 502) << platform.body;
+  EXPECT_NE(platform.body.find("revoked"), std::string::npos) << platform.body;
+  EXPECT_EQ(Thimd("/sgx/certification/v4/pckcrl?ca=processor").status, 200);
+}
+
+}  // namespace
+}  // namespace thim::testing
