@@ -92,7 +92,8 @@ struct CollateralService::Impl {
 
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
-  std::atomic<bool> ready{false};
+  // Shared with the warm-up waiter thread, which may outlive the service.
+  std::shared_ptr<std::atomic<bool>> ready = std::make_shared<std::atomic<bool>>(false);
   std::mutex rng_mu;
   std::mt19937_64 rng{std::random_device{}()};
 
@@ -458,9 +459,9 @@ Status CollateralService::Start() {
       done->set_value();
     });
   }
-  std::thread([impl = impl_.get(), pending = std::move(pending)]() mutable {
+  std::thread([ready = s.ready, pending = std::move(pending)]() mutable {
     for (auto& f : pending) f.wait();
-    impl->ready.store(true);
+    ready->store(true);
   }).detach();
   return OkStatus();
 }
@@ -481,7 +482,7 @@ void CollateralService::Stop() {
   for (const auto& k : keys) s.Land(k, UnavailableError("service shutting down"));
 }
 
-bool CollateralService::Ready() const { return impl_->ready.load(); }
+bool CollateralService::Ready() const { return impl_->ready->load(); }
 
 void CollateralService::Get(const CollateralKey& key, Callback callback) {
   Impl& s = *impl_;
