@@ -549,6 +549,22 @@ ServeDecision CollateralService::Decide(const CachedItem& item) const {
 
 std::vector<std::shared_ptr<const CachedItem>> CollateralService::Snapshot() const { return impl_->index.All(); }
 
+StatusOr<std::vector<BundleItem>> CollateralService::ExportItems() const {
+  ASSIGN_OR_RETURN(std::vector<store::StoredItem> stored, impl_->store->List("intel/"));
+  std::vector<BundleItem> out;
+  for (auto& s : stored) {
+    auto key = ParseCacheKey(s.key);
+    if (!key.ok()) continue;
+    BundleItem item{.key = *key};
+    item.document.http_status = 200;
+    item.document.body = std::move(s.body);
+    item.document.issuer_chain = std::move(s.issuer_chain);
+    item.document.content_type = std::move(s.content_type);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 std::shared_ptr<const CachedItem> CollateralService::Peek(const CollateralKey& key) const { return impl_->index.Find(key.CacheKey()); }
 
 }  // namespace thim::cache

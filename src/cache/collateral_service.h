@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/bundle.h"
 #include "cache/collateral_key.h"
 #include "cache/collateral_source.h"
 #include "cache/validator.h"
@@ -110,6 +111,9 @@ class CollateralService {
   Result Import(const CollateralKey& key, const FetchedCollateral& document);
 
   ServeDecision Decide(const CachedItem& item) const;
+
+  // Every stored Intel document, as a bundle would carry it (offline export).
+  StatusOr<std::vector<BundleItem>> ExportItems() const;
 
   // The published item for `key`, or null; never fetches.
   std::shared_ptr<const CachedItem> Peek(const CollateralKey& key) const;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/bytes.h"
+#include "core/clock.h"
 #include "crypto/public_key.h"
 
 namespace thim::server {
@@ -132,6 +133,29 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
     }).detach();
   }));
 
+  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [service](const HttpRequest&, Reply reply) {
+    auto items = service->ExportItems();
+    if (!items.ok()) return reply(HttpResponse::Error(items.status()));
+    reply(HttpResponse::Json(200, cache::WriteBundle(*items, SystemClock::Instance().Now())));
+  }));
+  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service](const HttpRequest& req, Reply reply) {
+    auto items = cache::ReadBundle(req.body);
+    if (!items.ok()) return reply(HttpResponse::Error(items.status()));
+    json imported = json::array(), rejected = json::array();
+    for (const auto& item : *items) {
+      auto r = service->Import(item.key, item.document);
+      // Import answers with the item it holds: the new one, or the kept one
+      // when the bundle's is older (rollback guard).
+      if (r.ok() && (*r)->response->body == item.document.body) {
+        imported.push_back(item.key.CacheKey());
+      } else {
+        rejected.push_back({{"key", item.key.CacheKey()},
+                            {"reason", r.ok() ? "older than the stored document (rollback guard)" : r.status().ToString()}});
+      }
+    }
+    spdlog::info("admin: bundle import: {} imported, {} rejected", imported.size(), rejected.size());
+    reply(HttpResponse::Json(200, json{{"imported", imported}, {"rejected", rejected}}.dump()));
+  }));
   router.Add("GET", "/admin/baselines", "admin", Admin(tokens, "get baselines", [baselines](const HttpRequest&, Reply reply) {
     reply(HttpResponse::Json(200, PolicyJson(*baselines->Get()).dump()));
   }));

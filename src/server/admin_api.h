@@ -25,6 +25,8 @@ bool TokenMatches(std::string_view presented, std::string_view expected_sha256_h
 // POST /admin/refresh?key=<cache key>   refresh one item now (waits for upstream)
 // POST /admin/refresh[?kind=tcb_info|enclave_identity|…][&fmspc=…]   refresh every matching item
 // GET  /admin/baselines                 the baseline policy in force
+// GET  /admin/bundle                    every stored document as a thim bundle (offline export)
+// PUT  /admin/bundle                    import a bundle: each item validated like an upstream answer
 // PUT  /admin/baselines                 replace it (JSON: {"default","floor","fmspc":{},"tenants":{},"standard_means_baseline"})
 void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
                     std::shared_ptr<BaselineRegistry> baselines, AdminTokens tokens);

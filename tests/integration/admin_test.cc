@@ -83,3 +83,59 @@ TEST(AdminToken, ConstantTimeHashComparison) {
 
 }  // namespace
 }  // namespace thim::testing
+
+namespace thim::testing {
+namespace {
+
+TEST_F(AdminApi, BundleExportImportIntoAFreshOfflineThimd) {
+  StartWithToken();
+  const std::vector<std::string> targets = {"/sgx/certification/v4/tcb?fmspc=00906ED50000&update=standard",
+                                            "/tdx/certification/v4/qe/identity?update=standard",
+                                            "/sgx/certification/v4/pckcrl?ca=platform&encoding=der", "/IntelSGXRootCA.der"};
+  std::vector<std::string> bodies;
+  for (const auto& t : targets) {
+    auto r = Thimd(t);
+    ASSERT_EQ(r.status, 200) << t;
+    bodies.push_back(r.body);
+  }
+  auto bundle = Call("GET", "/admin/bundle", kToken);
+  ASSERT_EQ(bundle.status, 200);
+  auto j = nlohmann::json::parse(bundle.body);
+  EXPECT_EQ(j["format"], "thim-bundle");
+  EXPECT_EQ(j["items"].size(), targets.size());
+
+  // A fresh thimd, empty store, upstream gone: import, then serve the same bytes.
+  StopThimd();
+  sim_server_->Stop();
+  std::filesystem::remove(dir_ / "thim.db");
+  auto config = DefaultConfig();
+  config.admin.token_sha256 = HexEncode(crypto::Sha256(AsBytes(kToken)));
+  config.store.path = (dir_ / "offline.db").string();
+  StartThimd(config);
+  auto imported = Call("PUT", "/admin/bundle", kToken, bundle.body);
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  auto result = nlohmann::json::parse(imported.body);
+  EXPECT_EQ(result["imported"].size(), targets.size()) << imported.body;
+  EXPECT_TRUE(result["rejected"].empty()) << imported.body;
+  for (size_t i = 0; i < targets.size(); ++i) EXPECT_EQ(Thimd(targets[i]).body, bodies[i]) << targets[i];
+
+  // Tampered items are rejected one by one; malformed bundles as a whole.
+  auto tampered = nlohmann::json::parse(bundle.body);
+  for (auto& item : tampered["items"]) {
+    Bytes raw = *Base64Decode(item["body"].get<std::string>());
+    raw[raw.size() / 2] ^= 0x01;
+    item["body"] = Base64Encode(raw);
+  }
+  auto bad = Call("PUT", "/admin/bundle", kToken, tampered.dump());
+  ASSERT_EQ(bad.status, 200) << bad.body;
+  auto bad_result = nlohmann::json::parse(bad.body);
+  EXPECT_TRUE(bad_result["imported"].empty()) << bad.body;
+  EXPECT_EQ(bad_result["rejected"].size(), targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) EXPECT_EQ(Thimd(targets[i]).body, bodies[i]) << "kept after a bad import";
+  EXPECT_EQ(Call("PUT", "/admin/bundle", kToken, R"({"format":"other","version":1,"items":[]})").status, 400);
+  EXPECT_EQ(Call("PUT", "/admin/bundle", kToken, R"({"format":"thim-bundle","version":1,"items":[{"key":"x"}]})").status, 400);
+  EXPECT_EQ(Call("GET", "/admin/bundle", "").status, 401);
+}
+
+}  // namespace
+}  // namespace thim::testing

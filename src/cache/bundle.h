@@ -1,0 +1,35 @@
+// thim bundles: a self-describing JSON file carrying the raw bytes, issuer
+// chains and metadata of cached collateral, for air-gapped sites. Export
+// writes what the cache holds; import validates every item exactly like an
+// upstream answer (signature chain, window, the question it answers) and the
+// store's rollback guard refuses anything older than what is held.
+//
+// Format (version 1):
+//   {"format":"thim-bundle","version":1,"created":"<RFC 3339>",
+//    "items":[{"key":"intel/v4/sgx/tcb?fmspc=…&update=standard","contentType":"application/json",
+//              "body":"<base64 of the exact bytes>","issuerChain":"<as received>"}]}
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cache/collateral_key.h"
+#include "cache/collateral_source.h"
+#include "core/time.h"
+
+namespace thim::cache {
+
+struct BundleItem {
+  CollateralKey key;
+  FetchedCollateral document;  // http_status 200, body, issuer_chain, content_type
+};
+
+std::string WriteBundle(const std::vector<BundleItem>& items, TimePoint created);
+
+// InvalidArgument naming the item and field on any malformation (unknown
+// format/version, bad key, bad base64, duplicate keys…). Nothing is validated
+// cryptographically here: that is the importer's job.
+StatusOr<std::vector<BundleItem>> ReadBundle(std::string_view text);
+
+}  // namespace thim::cache
