@@ -4,8 +4,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
 
+#include "cli/bundle_commands.h"
 #include "cli/inspect.h"
 #include "cli/verify_collateral.h"
 #include "core/bytes.h"
@@ -23,6 +27,20 @@ int Fail(int code, const std::string& line) {
   return code;
 }
 
+struct StatusOrRoot {
+  bool ok = false;
+  thim::crypto::Certificate cert;
+  std::string error;
+};
+StatusOrRoot LoadRoot(const std::string& root_path) {
+  if (root_path.empty()) return {true, thim::intel::IntelSgxRootCa(), ""};
+  auto pem = thim::ReadFileString(root_path, 1 << 20);
+  if (!pem.ok()) return {false, thim::intel::IntelSgxRootCa(), pem.status().message()};
+  auto cert = thim::crypto::Certificate::FromPem(*pem);
+  if (!cert.ok()) return {false, thim::intel::IntelSgxRootCa(), "--root " + root_path + ": " + cert.status().message()};
+  return {true, *cert, ""};
+}
+
 int Inspect(const std::string& path) {
   auto data = thim::ReadFileBytes(path, 16 << 20);
   if (!data.ok()) return Fail(kCannotRun, data.status().message());
@@ -37,14 +55,9 @@ int VerifyCollateral(const std::string& path, const std::string& chain_path, con
   if (!data.ok()) return Fail(kCannotRun, data.status().message());
   auto chain = thim::ReadFileString(chain_path, 1 << 20);
   if (!chain.ok()) return Fail(kCannotRun, chain.status().message());
-  thim::crypto::Certificate root = thim::intel::IntelSgxRootCa();
-  if (!root_path.empty()) {
-    auto pem = thim::ReadFileString(root_path, 1 << 20);
-    if (!pem.ok()) return Fail(kCannotRun, pem.status().message());
-    auto cert = thim::crypto::Certificate::FromPem(*pem);
-    if (!cert.ok()) return Fail(kCannotRun, "--root " + root_path + ": " + cert.status().message());
-    root = *cert;
-  }
+  auto loaded = LoadRoot(root_path);
+  if (!loaded.ok) return Fail(kCannotRun, loaded.error);
+  thim::crypto::Certificate root = loaded.cert;
   thim::TimePoint at = thim::SystemClock::Instance().Now();
   if (!at_text.empty()) {
     auto t = thim::ParseRfc3339(at_text);
@@ -55,6 +68,61 @@ int VerifyCollateral(const std::string& path, const std::string& chain_path, con
   if (!verified.ok()) return Fail(kInvalid, "invalid: " + verified.status().message());
   std::printf("valid: %s at %s\n", verified->what.c_str(), thim::FormatRfc3339(at).c_str());
   return kValid;
+}
+
+// The admin token: $THIM_ADMIN_TOKEN or the first line of --token-file
+// (never a command-line argument, which other users can see in ps).
+std::optional<std::string> AdminToken(const std::string& token_file) {
+  if (!token_file.empty()) {
+    auto text = thim::ReadFileString(token_file, 4096);
+    if (!text.ok()) return std::nullopt;
+    std::string t = *text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+    return t;
+  }
+  if (const char* env = std::getenv("THIM_ADMIN_TOKEN")) return std::string(env);
+  return std::nullopt;
+}
+
+int BundleInspect(const std::string& path, const std::string& root_path, const std::string& at_text) {
+  auto text = thim::ReadFileString(path, 256u << 20);
+  if (!text.ok()) return Fail(kCannotRun, text.status().message());
+  auto root = LoadRoot(root_path);
+  if (!root.ok) return Fail(kCannotRun, root.error);
+  thim::TimePoint at = thim::SystemClock::Instance().Now();
+  if (!at_text.empty()) {
+    auto t = thim::ParseRfc3339(at_text);
+    if (!t.ok()) return Fail(kCannotRun, "--at: " + t.status().message());
+    at = *t;
+  }
+  bool all_valid = false;
+  auto report = thim::cli::InspectBundle(*text, root.cert, at, &all_valid);
+  if (!report.ok()) return Fail(kInvalid, path + ": " + report.status().message());
+  std::cout << report->dump(2) << "\n";
+  return all_valid ? kValid : Fail(kInvalid, "invalid: some items of the bundle do not validate");
+}
+
+int BundleTransfer(bool do_export, const std::string& path, const std::string& url, const std::string& token_file,
+                   const std::string& ca_file) {
+  auto token = AdminToken(token_file);
+  if (!token) return Fail(kCannotRun, "no admin token: set THIM_ADMIN_TOKEN or pass --token-file");
+  if (do_export) {
+    auto bundle = thim::cli::ExportBundle(url, *token, ca_file);
+    if (!bundle.ok()) return Fail(kCannotRun, bundle.status().message());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << *bundle;
+    if (!out) return Fail(kCannotRun, "cannot write " + path);
+    std::printf("exported %zu bytes to %s\n", bundle->size(), path.c_str());
+    return kValid;
+  }
+  auto text = thim::ReadFileString(path, 256u << 20);
+  if (!text.ok()) return Fail(kCannotRun, text.status().message());
+  auto report = thim::cli::ImportBundle(url, *token, ca_file, *text);
+  if (!report.ok()) return Fail(kCannotRun, report.status().message());
+  std::cout << *report << "\n";
+  auto j = nlohmann::json::parse(*report, nullptr, false);
+  return j.is_object() && j.contains("rejected") && j["rejected"].empty() ? kValid
+                                                                            : Fail(kInvalid, "invalid: some items were rejected");
 }
 
 }  // namespace
@@ -78,6 +146,23 @@ int main(int argc, char** argv) {
   collateral->add_option("--root", root, "pinned root (PEM); default: the built-in Intel SGX Root CA");
   collateral->add_option("--at", at, "verification time, RFC 3339 (default: now)");
 
+  auto* bundle = app.add_subcommand("bundle", "Offline bundles (air-gapped sites)");
+  bundle->require_subcommand(1);
+  std::string bundle_file, url, token_file, ca_file, bundle_root, bundle_at;
+  auto* b_inspect = bundle->add_subcommand("inspect", "List a bundle's items and validate each as thimd would");
+  b_inspect->add_option("FILE", bundle_file, "thim bundle (JSON)")->required();
+  b_inspect->add_option("--root", bundle_root, "pinned root (PEM); default: the built-in Intel SGX Root CA");
+  b_inspect->add_option("--at", bundle_at, "validation time, RFC 3339 (default: now)");
+  auto* b_export = bundle->add_subcommand("export", "Download every stored document from a thimd");
+  b_export->add_option("-o,--output", bundle_file, "where to write the bundle")->required();
+  auto* b_import = bundle->add_subcommand("import", "Upload a bundle into a thimd (each item validated there)");
+  b_import->add_option("FILE", bundle_file, "thim bundle (JSON)")->required();
+  for (auto* sub : {b_export, b_import}) {
+    sub->add_option("--url", url, "thimd base URL, e.g. https://thim.example:8443")->required();
+    sub->add_option("--token-file", token_file, "file holding the admin token (else $THIM_ADMIN_TOKEN)");
+    sub->add_option("--ca-file", ca_file, "CA bundle to verify thimd's TLS certificate");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,5 +171,8 @@ int main(int argc, char** argv) {
   }
   if (*inspect) return Inspect(inspect_file);
   if (*collateral) return VerifyCollateral(file, chain, root, at);
+  if (*b_inspect) return BundleInspect(bundle_file, bundle_root, bundle_at);
+  if (*b_export) return BundleTransfer(true, bundle_file, url, token_file, ca_file);
+  if (*b_import) return BundleTransfer(false, bundle_file, url, token_file, ca_file);
   return kCannotRun;
 }

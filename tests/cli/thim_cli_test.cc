@@ -170,3 +170,43 @@ TEST(ThimVerifyCollateral, CrlsInEveryEncoding) {
 
 }  // namespace
 }  // namespace thim
+
+namespace thim {
+namespace {
+
+TEST(ThimBundle, InspectValidatesEveryItemOffline) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  auto add = [&](const char* key, const char* body, const char* chain, const char* type) {
+    auto bytes = *ReadFileBytes(RealDataPath(body));
+    items.push_back({{"key", key}, {"contentType", type}, {"body", Base64Encode(bytes)},
+                     {"issuerChain", PercentEncode(*ReadFileString(RealDataPath(chain)))}});
+  };
+  add("intel/v4/sgx/tcb?fmspc=00906ED50000&update=standard", "teepot/extracted/sgx_tcb_info_00906ED50000.body",
+      "teepot/extracted/sgx_tcb_info_00906ED50000.chain.pem", "application/json");
+  add("intel/v4/tdx/qe/identity?update=standard", "teepot/extracted/tdx_qe_identity.body", "teepot/extracted/tdx_qe_identity.chain.pem",
+      "application/json");
+  add("intel/v4/sgx/pckcrl?ca=platform", "teepot/extracted/pck_crl_platform.body", "teepot/extracted/pck_crl_platform.chain.pem",
+      "application/x-pem-file");
+  nlohmann::ordered_json bundle = {{"format", "thim-bundle"}, {"version", 1}, {"created", "2025-06-01T00:00:00Z"}, {"items", items}};
+  std::string file = TempFile("bundle.json", bundle.dump());
+  CliRun ok = Thim("bundle inspect " + file + " --at 2025-06-01T00:00:00Z");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  auto report = nlohmann::json::parse(ok.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << ok.out;
+  EXPECT_EQ(report["count"], 3);
+  EXPECT_EQ(report["items"][0]["evaluationDataNumber"], 17);
+  CliRun expired = Thim("bundle inspect " + file);  // today: all expired
+  EXPECT_EQ(expired.exit_code, 1);
+  EXPECT_NE(expired.out.find("expired"), std::string::npos);
+  // An item under the wrong key (a TDX identity claimed as the SGX QE's) is invalid.
+  items[1]["key"] = "intel/v4/sgx/qe/identity?update=standard";
+  bundle["items"] = items;
+  CliRun wrong = Thim("bundle inspect " + TempFile("wrong.json", bundle.dump()) + " --at 2025-06-01T00:00:00Z");
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
+  EXPECT_NE(wrong.out.find("TD_QE identity served"), std::string::npos) << wrong.out;
+  EXPECT_EQ(Thim("bundle inspect " + TempFile("garbage.json", "{}")).exit_code, 1);
+  EXPECT_EQ(Thim("bundle export -o /tmp/x --url http://127.0.0.1:1").exit_code, 2);  // no token
+}
+
+}  // namespace
+}  // namespace thim

@@ -2,6 +2,7 @@
 #include "core/bytes.h"
 #include "crypto/public_key.h"
 #include "harness.h"
+#include "cli/bundle_commands.h"
 #include "server/admin_api.h"
 
 namespace thim::testing {
@@ -135,6 +136,24 @@ TEST_F(AdminApi, BundleExportImportIntoAFreshOfflineThimd) {
   EXPECT_EQ(Call("PUT", "/admin/bundle", kToken, R"({"format":"other","version":1,"items":[]})").status, 400);
   EXPECT_EQ(Call("PUT", "/admin/bundle", kToken, R"({"format":"thim-bundle","version":1,"items":[{"key":"x"}]})").status, 400);
   EXPECT_EQ(Call("GET", "/admin/bundle", "").status, 401);
+}
+
+}  // namespace
+}  // namespace thim::testing
+
+namespace thim::testing {
+namespace {
+
+TEST_F(AdminApi, CliExportAndImportThroughTheAdminApi) {
+  StartWithToken();
+  ASSERT_EQ(Thimd("/sgx/certification/v4/tcb?fmspc=00906ED50000&update=standard").status, 200);
+  std::string url = "http://127.0.0.1:" + std::to_string(app_->port());
+  auto bundle = cli::ExportBundle(url, kToken, "");
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  EXPECT_EQ(cli::ExportBundle(url, "wrong", "").status().code(), StatusCode::kUnauthenticated);
+  auto report = cli::ImportBundle(url, kToken, "", *bundle);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_NE(report->find("\"rejected\":[]"), std::string::npos) << *report;
 }
 
 }  // namespace

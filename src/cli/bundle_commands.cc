@@ -1,0 +1,62 @@
+#include "cli/bundle_commands.h"
+
+#include "cache/bundle.h"
+#include "cache/intel_validator.h"
+#include "upstream/curl_http_client.h"
+
+namespace thim::cli {
+
+StatusOr<nlohmann::ordered_json> InspectBundle(std::string_view text, const crypto::Certificate& root, TimePoint at,
+                                               bool* all_valid) {
+  ASSIGN_OR_RETURN(std::vector<cache::BundleItem> items, cache::ReadBundle(text));
+  cache::IntelCollateralValidator validator(root);
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  *all_valid = true;
+  for (const auto& item : items) {
+    auto v = validator.Validate(item.key, item.document, at);
+    *all_valid &= v.ok();
+    nlohmann::ordered_json j = {{"key", item.key.CacheKey()}, {"what", item.key.Describe()}, {"bytes", item.document.body.size()},
+                                {"valid", v.ok()}};
+    if (v.ok()) {
+      j["issueDate"] = FormatRfc3339(v->issue_date);
+      if (v->next_update) j["nextUpdate"] = FormatRfc3339(*v->next_update);
+      if (v->evaluation_number >= 0) j["evaluationDataNumber"] = v->evaluation_number;
+    } else {
+      j["error"] = v.status().ToString();
+    }
+    list.push_back(j);
+  }
+  return nlohmann::ordered_json{{"type", "thim_bundle"}, {"at", FormatRfc3339(at)}, {"count", items.size()}, {"items", list}};
+}
+
+namespace {
+StatusOr<std::string> Call(upstream::HttpMethod method, const std::string& url, const std::string& token, const std::string& ca_file,
+                           std::string body) {
+  upstream::CurlHttpClientOptions options;
+  options.ca_file = ca_file;
+  options.max_response_bytes = 256u << 20;
+  upstream::CurlHttpClient client(options);
+  upstream::HttpRequest request;
+  request.method = method;
+  request.url = url + "/admin/bundle";
+  request.headers.Add("admin-token", token);
+  if (!body.empty()) request.headers.Add("Content-Type", "application/json");
+  request.body = std::move(body);
+  request.timeout = std::chrono::minutes(5);
+  ASSIGN_OR_RETURN(upstream::HttpResponse response, client.Send(request));
+  if (response.status != 200)
+    return Status(response.status == 401 ? StatusCode::kUnauthenticated : StatusCode::kUnavailable,
+                  "thimd answered HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 300));
+  return std::move(response.body);
+}
+}  // namespace
+
+StatusOr<std::string> ExportBundle(const std::string& url, const std::string& token, const std::string& ca_file) {
+  return Call(upstream::HttpMethod::kGet, url, token, ca_file, "");
+}
+
+StatusOr<std::string> ImportBundle(const std::string& url, const std::string& token, const std::string& ca_file, std::string bundle) {
+  return Call(upstream::HttpMethod::kPut, url, token, ca_file, std::move(bundle));
+}
+
+}  // namespace thim::cli
