@@ -323,7 +323,10 @@ struct CollateralService::Impl {
     TimePoint now = clock.Now();
     auto validated = validator->Validate(key, doc, now);
     if (!validated.ok()) {
-      spdlog::error("rejected {} from upstream (request {}): {}", key.Describe(), doc.request_id, validated.status().ToString());
+      spdlog::error("rejected {} {}: {}", key.Describe(),
+                    reason == FetchReason::kAdmin && doc.request_id.empty() ? "offered by an admin import or refresh"
+                                                                            : "from upstream (request " + doc.request_id + ")",
+                    validated.status().ToString());
       CountLabeled("thim_validation_rejected_total", "Upstream documents rejected by validation",
                    {{"kind", std::string(key.KindName())}, {"reason", std::string(StatusCodeName(validated.status().code()))}});
       if (current) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cache/pccs_import.h"
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "crypto/public_key.h"
@@ -97,6 +98,25 @@ StatusOr<cache::BaselinePolicy> PolicyFromJson(std::string_view body) {
   return p;
 }
 
+// Imports items one by one (each validated, rollback-guarded) and reports.
+HttpResponse ImportItems(cache::CollateralService& service, const std::vector<cache::BundleItem>& items,
+                         const std::vector<std::string>& skipped) {
+  json imported = json::array(), rejected = json::array();
+  for (const auto& item : items) {
+    auto r = service.Import(item.key, item.document);
+    // Import answers with the item it holds: the new one, or the kept one
+    // when the offered one is older (rollback guard).
+    if (r.ok() && (*r)->response->body == item.document.body) {
+      imported.push_back(item.key.CacheKey());
+    } else {
+      rejected.push_back({{"key", item.key.CacheKey()},
+                          {"reason", r.ok() ? "older than the stored document (rollback guard)" : r.status().ToString()}});
+    }
+  }
+  spdlog::info("admin: import: {} imported, {} rejected, {} skipped", imported.size(), rejected.size(), skipped.size());
+  return HttpResponse::Json(200, json{{"imported", imported}, {"rejected", rejected}, {"skipped", skipped}}.dump());
+}
+
 }  // namespace
 
 void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service, std::shared_ptr<BaselineRegistry> baselines,
@@ -141,21 +161,16 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
   router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service](const HttpRequest& req, Reply reply) {
     auto items = cache::ReadBundle(req.body);
     if (!items.ok()) return reply(HttpResponse::Error(items.status()));
-    json imported = json::array(), rejected = json::array();
-    for (const auto& item : *items) {
-      auto r = service->Import(item.key, item.document);
-      // Import answers with the item it holds: the new one, or the kept one
-      // when the bundle's is older (rollback guard).
-      if (r.ok() && (*r)->response->body == item.document.body) {
-        imported.push_back(item.key.CacheKey());
-      } else {
-        rejected.push_back({{"key", item.key.CacheKey()},
-                            {"reason", r.ok() ? "older than the stored document (rollback guard)" : r.status().ToString()}});
-      }
-    }
-    spdlog::info("admin: bundle import: {} imported, {} rejected", imported.size(), rejected.size());
-    reply(HttpResponse::Json(200, json{{"imported", imported}, {"rejected", rejected}}.dump()));
+    reply(ImportItems(*service, *items, {}));
   }));
+  // PCCS's own upload path, as PccsAdminTool `put` uses it.
+  for (const char* path : {"/sgx/certification/v4/platformcollateral", "/sgx/certification/v3/platformcollateral"}) {
+    router.Add("PUT", path, "admin", Admin(tokens, "import PCCS platform collaterals", [service](const HttpRequest& req, Reply reply) {
+      auto collaterals = cache::ReadPccsCollaterals(req.body);
+      if (!collaterals.ok()) return reply(HttpResponse::Error(collaterals.status()));
+      reply(ImportItems(*service, collaterals->items, collaterals->skipped));
+    }));
+  }
   router.Add("GET", "/admin/baselines", "admin", Admin(tokens, "get baselines", [baselines](const HttpRequest&, Reply reply) {
     reply(HttpResponse::Json(200, PolicyJson(*baselines->Get()).dump()));
   }));

@@ -2,6 +2,7 @@
 #include "core/bytes.h"
 #include "crypto/public_key.h"
 #include "harness.h"
+#include "testdata.h"
 #include "cli/bundle_commands.h"
 #include "server/admin_api.h"
 
@@ -154,6 +155,78 @@ TEST_F(AdminApi, CliExportAndImportThroughTheAdminApi) {
   auto report = cli::ImportBundle(url, kToken, "", *bundle);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_NE(report->find("\"rejected\":[]"), std::string::npos) << *report;
+}
+
+}  // namespace
+}  // namespace thim::testing
+
+namespace thim::testing {
+namespace {
+
+// PCCS's offline file carries TCB infos and identities as parsed JSON: the
+// import must rebuild Intel's exact bytes (proved here on real Intel data,
+// whose signatures only verify over the original bytes).
+TEST_F(AdminApi, ImportsPccsPlatformCollateralsRebuildingIntelsBytes) {
+  auto real = [](const char* rel) { return *ReadFileString(RealDataPath(rel)); };
+  using ojson = nlohmann::ordered_json;
+  ojson tcbinfos = ojson::array();
+  tcbinfos.push_back(ojson{{"fmspc", "00906ED50000"},
+                      {"sgx_tcbinfo", ojson::parse(real("teepot/extracted/sgx_tcb_info_00906ED50000.body"))},
+                      {"sgx_tcbinfo_early", ojson::parse(real("teepot/extracted/sgx_tcb_info_early.body"))}});
+  tcbinfos.push_back(ojson{{"fmspc", "00806F050000"}, {"tdx_tcbinfo", ojson::parse(real("teepot/extracted/tdx_tcb_info.body"))}});
+  std::string signing_chain = PercentEncode(real("teepot/extracted/sgx_tcb_info_00906ED50000.chain.pem"));
+  ojson file = {
+      {"platforms", ojson::array({{{"qe_id", "00"}, {"pce_id", "0000"}}})},
+      {"collaterals",
+       {{"version", 4},
+        {"pck_certs", ojson::array()},
+        {"tcbinfos", tcbinfos},
+        {"pckcacrl", {{"processorCrl", HexEncode(*ReadFileBytes(RealDataPath("teepot/extracted/pck_crl_processor_der.der")))}}},
+        {"qeidentity", real("teepot/extracted/sgx_qe_identity.body")},
+        {"tdqeidentity", ojson::parse(real("teepot/extracted/tdx_qe_identity.body"))},
+        {"qveidentity", real("teepot/extracted/sgx_qve_identity.body")},
+        {"certificates",
+         {{"SGX-PCK-Certificate-Issuer-Chain", {{"PROCESSOR", PercentEncode(real("teepot/extracted/pck_crl_processor_der.chain.pem"))}}},
+          {"TCB-Info-Issuer-Chain", signing_chain},
+          {"SGX-Enclave-Identity-Issuer-Chain", signing_chain}}},
+        {"rootcacrl", HexEncode(*ReadFileBytes(RealDataPath("go-tdx-guest/testing/testdata/rootcrl.der")))}}}};
+
+  auto config = DefaultConfig();
+  config.admin.token_sha256 = HexEncode(crypto::Sha256(AsBytes(kToken)));
+  config.intel.root_ca_file.clear();  // the real Intel SGX Root CA
+  config.baselines.default_baseline = "standard";
+  thimd_clock_.Set(*ParseRfc3339("2025-06-01T00:00:00Z"));  // inside the real documents' validity
+  StartThimd(config);
+  sim_server_->Stop();  // offline
+
+  auto r = Call("PUT", "/sgx/certification/v4/platformcollateral", kToken, file.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto report = nlohmann::json::parse(r.body);
+  EXPECT_EQ(report["imported"].size(), 7u) << r.body;
+  ASSERT_EQ(report["rejected"].size(), 1u) << r.body;  // the 2023 root CA CRL has expired by 2025-06
+  EXPECT_EQ(report["rejected"][0]["key"], "intel/rootcacrl");
+  EXPECT_EQ(report["skipped"].size(), 1u);  // the platform record
+
+  EXPECT_EQ(Thimd("/sgx/certification/v4/tcb?fmspc=00906ED50000").body, real("teepot/extracted/sgx_tcb_info_00906ED50000.body"));
+  EXPECT_EQ(Thimd("/sgx/certification/v4/tcb?fmspc=00906ED50000&update=early").body, real("teepot/extracted/sgx_tcb_info_early.body"));
+  EXPECT_EQ(Thimd("/tdx/certification/v4/tcb?fmspc=00806F050000").body, real("teepot/extracted/tdx_tcb_info.body"));
+  EXPECT_EQ(Thimd("/tdx/certification/v4/qe/identity").body, real("teepot/extracted/tdx_qe_identity.body"));
+  EXPECT_EQ(Thimd("/sgx/certification/v4/qe/identity").body, real("teepot/extracted/sgx_qe_identity.body"));
+  EXPECT_EQ(Thimd("/sgx/certification/v4/pckcrl?ca=processor&encoding=der").body,
+            real("teepot/extracted/pck_crl_processor_der.der"));
+
+  // A document altered in the round trip (here: pretty-printed key order kept,
+  // but a value changed) is refused: its signature no longer verifies.
+  file["collaterals"]["tcbinfos"][1]["tdx_tcbinfo"]["tcbInfo"]["tcbType"] = 0;
+  file["collaterals"]["tcbinfos"][1]["tdx_tcbinfo"]["tcbInfo"]["tcbEvaluationDataNumber"] = 18;
+  auto altered = Call("PUT", "/sgx/certification/v4/platformcollateral", kToken, file.dump());
+  auto altered_report = nlohmann::json::parse(altered.body);
+  bool tdx_rejected = false;
+  for (const auto& rej : altered_report["rejected"])
+    if (rej["key"] == "intel/v4/tdx/tcb?fmspc=00806F050000&update=standard") tdx_rejected = true;
+  EXPECT_TRUE(tdx_rejected) << altered.body;
+  EXPECT_EQ(Call("PUT", "/sgx/certification/v4/platformcollateral", "", file.dump()).status, 401);
+  EXPECT_EQ(Call("PUT", "/sgx/certification/v4/platformcollateral", kToken, "{}").status, 400);
 }
 
 }  // namespace
