@@ -94,11 +94,32 @@ StatusOr<SignedDocument> ParseSignedDocument(std::string_view text, std::string_
 }
 
 StatusOr<std::string> DetectSignedBodyName(std::string_view text) {
-  for (const char* name : {"tcbInfo", "enclaveIdentity", "tcbEvaluationDataNumbers"}) {
-    std::string needle = std::string("\"") + name + "\"";
-    if (text.find(needle) != std::string_view::npos) return std::string(name);
+  // Walks the top-level members only (a body name quoted somewhere deeper, or
+  // in another kind of JSON, does not count). The text is not validated
+  // here: the parser for the detected kind does that, with precise errors.
+  size_t i = 0;
+  SkipSpace(text, i);
+  if (i >= text.size() || text[i] != '{') return NotFoundError("not a signed Intel collateral document: not a JSON object");
+  ++i;
+  while (true) {
+    SkipSpace(text, i);
+    if (i >= text.size() || text[i] != '"') break;
+    size_t key_end = SkipString(text, i);
+    if (key_end > text.size() || key_end < i + 2) break;
+    std::string_view key = text.substr(i + 1, key_end - i - 2);
+    for (const char* name : {"tcbInfo", "enclaveIdentity", "tcbEvaluationDataNumbers"})
+      if (key == name) return std::string(name);
+    i = key_end;
+    SkipSpace(text, i);
+    if (i >= text.size() || text[i] != ':') break;
+    ++i;
+    SkipSpace(text, i);
+    i = SkipValue(text, i);
+    SkipSpace(text, i);
+    if (i >= text.size() || text[i] != ',') break;
+    ++i;
   }
-  return NotFoundError("not a signed Intel collateral document");
+  return NotFoundError("not a signed Intel collateral document: no tcbInfo, enclaveIdentity or tcbEvaluationDataNumbers member");
 }
 
 }  // namespace thim::intel

@@ -9,7 +9,7 @@ namespace {
 using json = nlohmann::json;
 
 // Builds the DOM like nlohmann's own SAX-DOM parser, but refuses duplicate
-// keys and excessive depth while it goes.
+// keys and excessive depth while it goes, naming where ("tcbInfo.tcbLevels[3]").
 class StrictSax {
  public:
   explicit StrictSax(int max_depth) : max_depth_(max_depth) {}
@@ -20,22 +20,16 @@ class StrictSax {
   bool number_unsigned(json::number_unsigned_t v) { return Add(json(v)); }
   bool number_float(json::number_float_t v, const std::string&) { return Add(json(v)); }
   bool string(std::string& v) { return Add(json(std::move(v))); }
-  bool binary(json::binary_t&) { return Fail("binary values are not JSON"); }
+  bool binary(json::binary_t&) { return Fail("malformed at " + Path() + ": binary values are not JSON"); }
 
-  bool start_object(std::size_t) {
-    if (!Push(json::object())) return false;
-    keys_.emplace_back();
-    return true;
-  }
+  bool start_object(std::size_t) { return Push(json::object()); }
   bool key(std::string& k) {
-    if (!keys_.back().insert(k).second) return Fail("duplicate key \"" + k.substr(0, 64) + "\" at " + Path());
-    pending_key_ = k;
+    Frame& f = stack_.back();
+    if (!f.keys.insert(k).second) return Fail("malformed at " + Path() + ": duplicate key \"" + SafeText(k, 64) + "\"");
+    f.key = k;
     return true;
   }
-  bool end_object() {
-    keys_.pop_back();
-    return Pop();
-  }
+  bool end_object() { return Pop(); }
   bool start_array(std::size_t) { return Push(json::array()); }
   bool end_array() { return Pop(); }
 
@@ -43,41 +37,63 @@ class StrictSax {
     std::string what = ex.what();
     // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 5: …"
     size_t colon = what.find(": ", what.find("parse error"));
-    return Fail("at offset " + std::to_string(position) + ": " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    // nlohmann counts the offending character: report the offset of that byte.
+    size_t offset = position > 0 ? position - 1 : 0;
+    return Fail("malformed at offset " + std::to_string(offset) + (stack_.empty() ? "" : " (in " + Path() + ")") + ": " +
+                SafeText(what, 200));
   }
 
   json Take() { return std::move(root_); }
   const std::string& error() const { return error_; }
 
  private:
+  struct Frame {
+    json* node;
+    std::string key;            // objects: the member being parsed
+    std::set<std::string> keys;  // objects: every member name seen
+  };
+
   bool Fail(std::string e) {
     if (error_.empty()) error_ = std::move(e);
     return false;
   }
+  // The path of the innermost open container: its ancestors' member names
+  // and array indices ("top level" for the root).
   std::string Path() const {
     std::string p;
-    for (size_t i = 0; i < stack_.size(); ++i) p += stack_[i]->is_array() ? "[]" : (i ? "." : "") + std::string("{}");
-    return p.empty() ? "top level" : "depth " + std::to_string(stack_.size());
+    for (size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.node->is_array()) {
+        p += "[" + std::to_string(f.node->size() - 1) + "]";
+      } else {
+        if (!p.empty()) p += ".";
+        p += SafeText(f.key, 64);
+      }
+    }
+    return p.empty() ? "top level" : p;
   }
   json* Insert(json v) {
     if (stack_.empty()) {
       root_ = std::move(v);
       return &root_;
     }
-    json& parent = *stack_.back();
-    if (parent.is_array()) {
-      parent.push_back(std::move(v));
-      return &parent.back();
+    Frame& parent = stack_.back();
+    if (parent.node->is_array()) {
+      parent.node->push_back(std::move(v));
+      return &parent.node->back();
     }
-    return &(parent[pending_key_] = std::move(v));
+    return &((*parent.node)[parent.key] = std::move(v));
   }
   bool Add(json v) {
     Insert(std::move(v));
     return true;
   }
   bool Push(json v) {
-    if (static_cast<int>(stack_.size()) >= max_depth_) return Fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
-    stack_.push_back(Insert(std::move(v)));
+    if (static_cast<int>(stack_.size()) >= max_depth_)
+      return Fail("malformed at " + Path() + ": nesting deeper than " + std::to_string(max_depth_) + " levels");
+    json* node = Insert(std::move(v));
+    stack_.push_back(Frame{node, {}, {}});
     return true;
   }
   bool Pop() {
@@ -87,15 +103,35 @@ class StrictSax {
 
   int max_depth_;
   json root_;
-  std::vector<json*> stack_;
-  std::vector<std::set<std::string>> keys_;
-  std::string pending_key_;
+  // Open containers, outermost first. The pointers stay valid: a container
+  // only grows while it is the innermost open one.
+  std::vector<Frame> stack_;
   std::string error_;
 };
 
 std::string TypeName(const json& v) { return v.type_name(); }
 
 }  // namespace
+
+std::string SafeText(std::string_view text, size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (out.size() >= max_bytes) {
+      out += "…";
+      break;
+    }
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 StatusOr<json> ParseStrictJson(std::string_view text, size_t max_bytes, int max_depth) {
   if (text.size() > max_bytes)
@@ -109,7 +145,7 @@ StatusOr<json> ParseStrictJson(std::string_view text, size_t max_bytes, int max_
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("malformed: ") + e.what());
   }
-  if (!ok) return InvalidArgumentError("malformed JSON " + (sax.error().empty() ? std::string("document") : sax.error()));
+  if (!ok) return InvalidArgumentError(sax.error().empty() ? std::string("malformed JSON document") : sax.error());
   return sax.Take();
 }
 
@@ -181,7 +217,7 @@ Status JsonObject::OnlyKeys(std::initializer_list<const char*> allowed) const {
   for (const auto& [k, v] : obj_->items()) {
     bool known = false;
     for (const char* a : allowed) known |= k == a;
-    if (!known) return InvalidArgumentError("malformed at " + PathOf(k.c_str()) + ": unexpected key");
+    if (!known) return InvalidArgumentError("malformed at " + PathOf(SafeText(k, 64).c_str()) + ": unexpected key");
   }
   return OkStatus();
 }

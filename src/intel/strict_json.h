@@ -19,8 +19,15 @@ namespace thim::intel {
 inline constexpr size_t kMaxJsonBytes = 1 << 20;  // Intel's largest documents are ~10 KB
 inline constexpr int kMaxJsonDepth = 32;
 
+// Errors are InvalidArgument: "malformed at offset N (in tcbInfo.tcbLevels[2]): …"
+// for syntax (truncation, invalid UTF-8, trailing bytes), "malformed at
+// <path>: duplicate key \"k\"" / "…: nesting deeper than N levels" otherwise.
 StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, size_t max_bytes = kMaxJsonBytes,
                                          int max_depth = kMaxJsonDepth);
+
+// `text` made safe to embed in an error message (and in a JSON error body):
+// printable ASCII kept, every other byte as \xNN, cut after `max_bytes`.
+std::string SafeText(std::string_view text, size_t max_bytes);
 
 // A view of one JSON object with its path, for typed reads.
 class JsonObject {
@@ -46,7 +53,7 @@ class JsonObject {
   Status OnlyKeys(std::initializer_list<const char*> allowed) const;
 
   Status Error(const char* key, const std::string& what) const {
-    return InvalidArgumentError("malformed at " + PathOf(key) + ": " + what);
+    return InvalidArgumentError("malformed at " + PathOf(key) + ": " + SafeText(what, 200));
   }
 
  private:

@@ -1,6 +1,8 @@
 #include "intel/tcb_info.h"
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "intel/strict_json.h"
 
@@ -73,14 +75,17 @@ StatusOr<TdxModuleIdentity> ParseModuleIdentity(const json& value, const std::st
   return out;
 }
 
-// QVL keeps levels in a set ordered by their TCB; two equal TCBs are a format error.
+// QVL keeps TCB levels in a std::set ordered by this key (16 SGX SVNs, then
+// PCESVN, then the TDX SVNs, each lexicographically), walks it from the
+// highest, and treats two levels with equal keys as a format error.
+using LevelKey = std::tuple<std::array<uint8_t, 16>, uint16_t, std::array<uint8_t, 16>>;
+LevelKey KeyOf(const TcbLevel& l) { return {l.sgx.components, l.sgx.pcesvn, l.tdx.value_or(std::array<uint8_t, 16>{})}; }
+
 Status CheckNoDuplicateLevels(const std::vector<TcbLevel>& levels) {
-  std::set<std::pair<std::array<uint8_t, 16>, std::pair<uint16_t, std::array<uint8_t, 16>>>> seen;
-  for (size_t i = 0; i < levels.size(); ++i) {
-    auto key = std::make_pair(levels[i].sgx.components, std::make_pair(levels[i].sgx.pcesvn, levels[i].tdx.value_or(std::array<uint8_t, 16>{})));
-    if (!seen.insert(key).second)
+  std::set<LevelKey> seen;
+  for (size_t i = 0; i < levels.size(); ++i)
+    if (!seen.insert(KeyOf(levels[i])).second)
       return InvalidArgumentError("malformed at tcbInfo.tcbLevels[" + std::to_string(i) + "]: duplicated TCB level");
-  }
   return OkStatus();
 }
 
@@ -89,7 +94,11 @@ Status CheckNoDuplicateLevels(const std::vector<TcbLevel>& levels) {
 std::string_view TeeTypeName(TeeType t) { return t == TeeType::kSgx ? "SGX" : "TDX"; }
 
 StatusOr<const TcbLevel*> MatchTcbLevel(const TcbInfo& tcb_info, const SgxTcb& platform, const std::array<uint8_t, 16>* tdx_tcb_svn) {
-  for (const TcbLevel& level : tcb_info.levels) {
+  std::vector<const TcbLevel*> walk;
+  for (const TcbLevel& level : tcb_info.levels) walk.push_back(&level);
+  std::stable_sort(walk.begin(), walk.end(), [](const TcbLevel* a, const TcbLevel* b) { return KeyOf(*a) > KeyOf(*b); });
+  for (const TcbLevel* l : walk) {
+    const TcbLevel& level = *l;
     if (!TcbNotAbove(level.sgx, platform)) continue;
     if (tdx_tcb_svn && level.tdx) {
       size_t first = (*tdx_tcb_svn)[1] > 0 ? 2 : 0;

@@ -65,11 +65,13 @@ struct TcbInfo {
 StatusOr<TcbInfo> ParseTcbInfo(std::string_view text);
 
 // The TCB level a platform is at: the first level, in the order QVL walks
-// them (the TCB info's, highest first), whose 16 SGX component SVNs and PCESVN
-// are all not above the platform's. `tdx_tcb_svn` (TEE_TCB_SVN of a TD), when
-// given, must also be at or above the level's TDX components (indices 0 and 1
-// skipped when tdx_tcb_svn[1] > 0: the TDX module identity covers them).
-// NotFound when no level matches (Intel: TCB not supported).
+// them, whose 16 SGX component SVNs and PCESVN are all not above the
+// platform's. QVL's order is descending by (SGX SVNs, PCESVN, TDX SVNs), each
+// compared lexicographically; Intel serves levels in that order, but a
+// document that does not is walked the same way. `tdx_tcb_svn` (TEE_TCB_SVN
+// of a TD), when given, must also be at or above the level's TDX components
+// (indices 0 and 1 skipped when tdx_tcb_svn[1] > 0: the TDX module identity
+// covers them). NotFound when no level matches (Intel: TCB not supported).
 StatusOr<const TcbLevel*> MatchTcbLevel(const TcbInfo& tcb_info, const SgxTcb& platform,
                                         const std::array<uint8_t, 16>* tdx_tcb_svn = nullptr);
 
