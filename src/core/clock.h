@@ -3,8 +3,8 @@
 // Thread-safety: implementations must be safe to call concurrently.
 #pragma once
 
-#include <atomic>
 #include <chrono>
+#include <mutex>
 
 #include "core/time.h"
 
@@ -32,23 +32,40 @@ class SystemClock final : public Clock {
   }
 };
 
-// A clock tests move by hand. Both times advance together in Advance().
+// A clock tests move by hand. Both times advance together in Advance(); the
+// wall clock keeps the sub-second remainder, so many short steps (a
+// FakeSleeper's backoff delays) add up on it as they do on the monotonic one.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(TimePoint start) : wall_(ToUnixSeconds(start)) {}
-  TimePoint Now() const override { return FromUnixSeconds(wall_.load()); }
-  std::chrono::steady_clock::time_point MonotonicNow() const override {
-    return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(mono_ns_.load()));
+  explicit FakeClock(TimePoint start) : wall_(start) {}
+  TimePoint Now() const override {
+    std::lock_guard lock(mu_);
+    return wall_;
   }
-  void Set(TimePoint t) { wall_.store(ToUnixSeconds(t)); }
+  std::chrono::steady_clock::time_point MonotonicNow() const override {
+    std::lock_guard lock(mu_);
+    return std::chrono::steady_clock::time_point(mono_);
+  }
+  // Pins the wall clock to exactly `t`; the monotonic clock does not move.
+  void Set(TimePoint t) {
+    std::lock_guard lock(mu_);
+    wall_ = t;
+    wall_fraction_ = std::chrono::nanoseconds(0);
+  }
   void Advance(std::chrono::nanoseconds d) {
-    mono_ns_.fetch_add(d.count());
-    wall_.fetch_add(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+    std::lock_guard lock(mu_);
+    mono_ += d;
+    wall_fraction_ += d;
+    auto whole = std::chrono::floor<std::chrono::seconds>(wall_fraction_);
+    wall_ += whole;
+    wall_fraction_ -= whole;
   }
 
  private:
-  std::atomic<int64_t> wall_;
-  std::atomic<int64_t> mono_ns_{1'000'000'000};
+  mutable std::mutex mu_;
+  TimePoint wall_;
+  std::chrono::nanoseconds wall_fraction_{0};  // in [0, 1s)
+  std::chrono::nanoseconds mono_{1'000'000'000};
 };
 
 }  // namespace thim

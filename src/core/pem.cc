@@ -27,7 +27,12 @@ StatusOr<std::vector<PemBlock>> ParsePem(std::string_view text) {
     size_t next_begin = text.find(kBegin, body_start);
     if (end == std::string_view::npos || (next_begin != std::string_view::npos && next_begin < end))
       return InvalidArgumentError("PEM: no END line for \"" + label + "\" block at offset " + std::to_string(begin));
-    auto der = Base64Decode(text.substr(body_start, end - body_start));
+    std::string_view body = text.substr(body_start, end - body_start);
+    // Bodies use the standard alphabet (RFC 7468). Base64Decode also takes the
+    // URL-safe one, whose '-' would let a stray "-----END OTHER-----" line pass.
+    if (body.find_first_of("-_") != std::string_view::npos)
+      return InvalidArgumentError("PEM: unexpected '-' or '_' in \"" + label + "\" block at offset " + std::to_string(begin));
+    auto der = Base64Decode(body);
     if (!der.ok()) return der.status().WithContext("PEM \"" + label + "\" block at offset " + std::to_string(begin));
     if (der->empty()) return InvalidArgumentError("PEM: empty \"" + label + "\" block at offset " + std::to_string(begin));
     blocks.push_back({std::move(label), std::move(*der)});
