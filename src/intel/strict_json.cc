@@ -138,6 +138,11 @@ StatusOr<json> ParseStrictJson(std::string_view text, size_t max_bytes, int max_
     return InvalidArgumentError("malformed: document is " + std::to_string(text.size()) + " bytes, more than " +
                                 std::to_string(max_bytes));
   if (text.empty()) return InvalidArgumentError("malformed: empty document");
+  // nlohmann-json takes a NUL byte for the end of input (so "{}\0junk"
+  // would pass) and skips a leading byte order mark; JSON allows neither.
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos)
+    return InvalidArgumentError("malformed at offset " + std::to_string(nul) + ": NUL byte");
+  if (text.starts_with("\xef\xbb\xbf")) return InvalidArgumentError("malformed at offset 0: byte order mark");
   StrictSax sax(max_depth);
   bool ok = false;
   try {
