@@ -65,6 +65,34 @@ Issued MakeCert(const std::string& cn, const Issued* issuer, bool ca) {
   return {cert, key};
 }
 
+// A CRL of `issuer` listing `revoked_serial`, valid 2025-01-01..2026-01-01.
+crypto::Crl MakeCrl(const Issued& issuer, long revoked_serial) {
+  X509_CRL* crl = X509_CRL_new();
+  X509_CRL_set_version(crl, 1);
+  X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer.cert.raw()));
+  ASN1_TIME* t = ASN1_TIME_new();
+  ASN1_TIME_set(t, static_cast<time_t>(ToUnixSeconds(At("2025-01-01T00:00:00Z"))));
+  X509_CRL_set1_lastUpdate(crl, t);
+  ASN1_TIME_set(t, static_cast<time_t>(ToUnixSeconds(At("2026-01-01T00:00:00Z"))));
+  X509_CRL_set1_nextUpdate(crl, t);
+  X509_REVOKED* r = X509_REVOKED_new();
+  ASN1_INTEGER* serial = ASN1_INTEGER_new();
+  ASN1_INTEGER_set(serial, revoked_serial);
+  X509_REVOKED_set_serialNumber(r, serial);
+  X509_REVOKED_set_revocationDate(r, t);
+  X509_CRL_add0_revoked(crl, r);
+  ASN1_INTEGER_free(serial);
+  ASN1_TIME_free(t);
+  X509_CRL_sort(crl);
+  X509_CRL_sign(crl, issuer.key.raw(), EVP_sha256());
+  unsigned char* der = nullptr;
+  int len = i2d_X509_CRL(crl, &der);
+  crypto::Crl out = *crypto::Crl::FromDer(ByteSpan(der, static_cast<size_t>(len)));
+  OPENSSL_free(der);
+  X509_CRL_free(crl);
+  return out;
+}
+
 // `text` re-signed by `signer` (signature member replaced, span unchanged).
 std::string Resign(const std::string& text, const crypto::PrivateKey& signer) {
   SignedDocument doc = Parse(text);
@@ -193,6 +221,12 @@ TEST(VerifyForgedCollateral, PrivateHierarchy) {
   st = VerifySignedDocument(Parse(Resign(real, other.key)), {other.cert, root.cert}, root.cert, {.at = at});
   EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
   EXPECT_NE(st.message().find("\"Some Other Signer\""), std::string::npos) << st.ToString();
+
+  // The root CA CRL revoking the signer (serial 2), and one revoking something else.
+  st = VerifySignedDocument(forged, {signer.cert, root.cert}, root.cert, {.at = at, .crls = {MakeCrl(root, 2)}});
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << st.ToString();
+  EXPECT_NE(st.message().find("revoked"), std::string::npos) << st.ToString();
+  EXPECT_TRUE(VerifySignedDocument(forged, {signer.cert, root.cert}, root.cert, {.at = at, .crls = {MakeCrl(root, 7)}}).ok());
 
   // Signed by a key other than the signer certificate's.
   st = VerifySignedDocument(Parse(Resign(real, other.key)), {signer.cert, root.cert}, root.cert, {.at = at});
