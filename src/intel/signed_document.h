@@ -35,7 +35,11 @@ struct SignedDocument {
 StatusOr<SignedDocument> ParseSignedDocument(std::string_view text, std::string_view body_name,
                                              nlohmann::json* body = nullptr);
 
-// The body member name of a signed document, or NotFound if `text` is not one.
+// The body member name ("tcbInfo", "enclaveIdentity" or
+// "tcbEvaluationDataNumbers") of the first such member at the top level of
+// `text`, or NotFound. Only the top-level members are looked at and nothing
+// is validated (a truncated document is still recognised, so that its parser
+// reports precisely what is wrong); used to choose the parser.
 StatusOr<std::string> DetectSignedBodyName(std::string_view text);
 
 }  // namespace thim::intel
