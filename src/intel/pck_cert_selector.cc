@@ -1,5 +1,8 @@
 #include "intel/pck_cert_selector.h"
 
+#include <algorithm>
+#include <string>
+
 namespace thim::intel {
 
 std::string_view PckSelectErrorName(PckSelectError e) {
@@ -8,10 +11,11 @@ std::string_view PckSelectErrorName(PckSelectError e) {
     case PckSelectError::kInvalidArgument: return "invalid argument";
     case PckSelectError::kInvalidCertificate: return "invalid certificate";
     case PckSelectError::kCpuSvnMismatch: return "certificate CPUSVN mismatch";
-    case PckSelectError::kUnsupportedVersion: return "unsupported TCB info version";
+    case PckSelectError::kInvalidVersion: return "unsupported version";
     case PckSelectError::kPceIdMismatch: return "PCE-ID mismatch";
     case PckSelectError::kPpidMismatch: return "PPID mismatch";
     case PckSelectError::kFmspcMismatch: return "FMSPC mismatch";
+    case PckSelectError::kInvalidTcb: return "invalid TCB info";
     case PckSelectError::kTcbPceIdMismatch: return "TCB info PCE-ID mismatch";
     case PckSelectError::kUnsupportedTcbType: return "unsupported tcbType";
     case PckSelectError::kNotFound: return "no PCK certificate for this TCB";
@@ -42,38 +46,54 @@ Status Fail(PckSelectError code, PckSelectError* out, const std::string& detail)
     case PckSelectError::kNotFound: return NotFoundError(message);
     case PckSelectError::kInvalidArgument:
     case PckSelectError::kInvalidCertificate:
-    case PckSelectError::kUnsupportedVersion: return InvalidArgumentError(message);
+    case PckSelectError::kInvalidVersion:
+    case PckSelectError::kInvalidTcb: return InvalidArgumentError(message);
     default: return FailedPreconditionError(message);
   }
 }
 
 }  // namespace
 
-StatusOr<size_t> SelectPckCertificate(const PckSelectionInput& in, const std::vector<PckCertificate>& certs,
-                                      PckSelectError* error) {
+StatusOr<PckSelection> SelectPckCertificate(const PckSelectionInput& in, const std::vector<PckCertificate>& certs,
+                                            PckSelectError* error) {
   if (error) *error = PckSelectError::kNone;
+  // The TCB info first, then each certificate, in Intel's order, so the same
+  // input yields the same code as Intel's library.
   if (certs.empty()) return Fail(PckSelectError::kInvalidArgument, error, "no certificates");
-  if (in.raw_cpusvn.size() != 16 || in.pce_id.size() != 2) return Fail(PckSelectError::kInvalidArgument, error, "raw TCB malformed");
-  if (in.tcb_version != 2 && in.tcb_version != 3) return Fail(PckSelectError::kUnsupportedVersion, error, "");
+  if (in.raw_cpusvn.size() != 16)
+    return Fail(PckSelectError::kInvalidArgument, error, "raw CPUSVN is " + std::to_string(in.raw_cpusvn.size()) + " bytes, expected 16");
+  if (in.pce_id.size() != 2)
+    return Fail(PckSelectError::kInvalidArgument, error, "PCE-ID is " + std::to_string(in.pce_id.size()) + " bytes, expected 2");
+  if (in.tcb_version != 2 && in.tcb_version != 3)
+    return Fail(PckSelectError::kInvalidVersion, error, "TCB info version " + std::to_string(in.tcb_version) + ", expected 2 or 3");
   if (in.tcb_type != 0) return Fail(PckSelectError::kUnsupportedTcbType, error, "tcbType " + std::to_string(in.tcb_type));
+  if (in.tcb_levels.empty()) return Fail(PckSelectError::kInvalidTcb, error, "no TCB levels");
   if (in.tcb_pce_id != in.pce_id)
-    return Fail(PckSelectError::kTcbPceIdMismatch, error, "TCB info " + HexEncode(in.tcb_pce_id, true) + ", platform " + HexEncode(in.pce_id, true));
+    return Fail(PckSelectError::kTcbPceIdMismatch, error,
+                "TCB info " + HexEncode(in.tcb_pce_id, true) + ", platform " + HexEncode(in.pce_id, true));
   for (size_t i = 0; i < certs.size(); ++i) {
     const PckCertificate& c = certs[i];
     std::string which = "certificate " + std::to_string(i);
     if (c.cpusvn.size() != 16 || c.fmspc.size() != 6 || c.pce_id.size() != 2 || c.ppid.size() != 16)
-      return Fail(PckSelectError::kInvalidCertificate, error, which);
-    // tcbType 0: the CPUSVN decomposes into the 16 components one-to-one.
+      return Fail(PckSelectError::kInvalidCertificate, error, which + " has malformed SGX fields");
+    if (c.cert.Version() != 3)
+      return Fail(PckSelectError::kInvalidVersion, error, which + " is X.509 v" + std::to_string(c.cert.Version()));
+    // tcbType 0: the CPUSVN decomposes into the 16 components one-to-one, so
+    // a certificate whose two copies disagree cannot be ordered reliably.
     if (!std::equal(c.cpusvn.begin(), c.cpusvn.end(), c.tcb.components.begin()))
-      return Fail(PckSelectError::kCpuSvnMismatch, error, which);
-    if (c.pce_id != in.pce_id) return Fail(PckSelectError::kPceIdMismatch, error, which);
+      return Fail(PckSelectError::kCpuSvnMismatch, error,
+                  which + " CPUSVN " + HexEncode(c.cpusvn, true) + " differs from its TCB components");
+    if (c.pce_id != in.pce_id)
+      return Fail(PckSelectError::kPceIdMismatch, error, which + " has " + c.PceIdHex() + ", platform " + HexEncode(in.pce_id, true));
     if (c.fmspc != in.tcb_fmspc)
       return Fail(PckSelectError::kFmspcMismatch, error, which + " has " + c.FmspcHex() + ", TCB info " + HexEncode(in.tcb_fmspc, true));
-    if (c.ppid != certs[0].ppid) return Fail(PckSelectError::kPpidMismatch, error, which);
+    if (c.ppid != certs[0].ppid) return Fail(PckSelectError::kPpidMismatch, error, which + " belongs to another platform");
   }
 
   // One bucket per TCB level, in TCB-info order, plus one for certificates
-  // below every level; within a bucket, highest TCB first.
+  // below every level; within a bucket, highest TCB first. Incomparable
+  // certificates keep their input order (a certificate only moves ahead of
+  // one it is ≥), exactly as Intel's insertion does.
   std::vector<std::vector<size_t>> buckets(in.tcb_levels.size() + 1);
   for (size_t i = 0; i < certs.size(); ++i) {
     size_t b = in.tcb_levels.size();
@@ -93,8 +113,9 @@ StatusOr<size_t> SelectPckCertificate(const PckSelectionInput& in, const std::ve
   raw.pcesvn = in.raw_pcesvn;
   for (const auto& bucket : buckets)
     for (size_t i : bucket)
-      if (TcbNotAbove(certs[i].tcb, raw)) return i;
-  return Fail(PckSelectError::kNotFound, error, "every certificate is above the raw TCB " + FormatTcbm(in.raw_cpusvn, in.raw_pcesvn));
+      if (TcbNotAbove(certs[i].tcb, raw)) return PckSelection{i, certs[i]};
+  return Fail(PckSelectError::kNotFound, error,
+              "every certificate is above the raw TCB " + FormatTcbm(in.raw_cpusvn, in.raw_pcesvn));
 }
 
 }  // namespace thim::intel

@@ -4,7 +4,10 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <vector>
 
 namespace thim::intel {
 namespace {
@@ -17,6 +20,7 @@ using Sequence = std::unique_ptr<ASN1_SEQUENCE_ANY, SeqFree>;
 Status Bad(const std::string& what) { return InvalidArgumentError("PCK extension: " + what); }
 
 StatusOr<Sequence> DecodeSequence(const unsigned char* data, long len, const std::string& what) {
+  if (len <= 0) return Bad(what + " is not a DER SEQUENCE");  // OpenSSL's decoders want a non-empty buffer
   const unsigned char* p = data;
   Sequence seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, len));
   if (!seq) return Bad(what + " is not a DER SEQUENCE");
@@ -64,15 +68,22 @@ StatusOr<Bytes> Octets(const ASN1_TYPE* v, size_t len, const std::string& what) 
   return Bytes(s->data, s->data + s->length);
 }
 
+// Intel encodes the SVNs as INTEGER and the SGX Type as ENUMERATED; the tags
+// are checked exactly so a mis-encoded certificate is reported, not guessed at.
+// DER INTEGERs are minimal two's complement, so an SVN of 128 arrives as 00 80:
+// OpenSSL's decoder handles that, and the range check rejects negatives.
 StatusOr<int64_t> Integer(const ASN1_TYPE* v, int64_t max, const std::string& what) {
   int64_t n = 0;
-  if (v->type == V_ASN1_INTEGER) {
-    if (ASN1_INTEGER_get_int64(&n, v->value.integer) != 1) return Bad(what + " is not a valid INTEGER");
-  } else if (v->type == V_ASN1_ENUMERATED) {
-    if (ASN1_ENUMERATED_get_int64(&n, v->value.enumerated) != 1) return Bad(what + " is not a valid ENUMERATED");
-  } else {
-    return Bad(what + " is not an INTEGER");
-  }
+  if (v->type != V_ASN1_INTEGER) return Bad(what + " is not an INTEGER");
+  if (ASN1_INTEGER_get_int64(&n, v->value.integer) != 1) return Bad(what + " is not a valid INTEGER");
+  if (n < 0 || n > max) return Bad(what + " value " + std::to_string(n) + " out of range 0.." + std::to_string(max));
+  return n;
+}
+
+StatusOr<int64_t> Enumerated(const ASN1_TYPE* v, int64_t max, const std::string& what) {
+  int64_t n = 0;
+  if (v->type != V_ASN1_ENUMERATED) return Bad(what + " is not an ENUMERATED");
+  if (ASN1_ENUMERATED_get_int64(&n, v->value.enumerated) != 1) return Bad(what + " is not a valid ENUMERATED");
   if (n < 0 || n > max) return Bad(what + " value " + std::to_string(n) + " out of range 0.." + std::to_string(max));
   return n;
 }
@@ -182,7 +193,7 @@ StatusOr<PckCertificate> ParsePckCertificate(const crypto::Certificate& cert) {
         break;
       }
       case 5: {
-        ASSIGN_OR_RETURN(int64_t type, Integer(entry.second, 2, "SGX Type"));
+        ASSIGN_OR_RETURN(int64_t type, Enumerated(entry.second, 2, "SGX Type"));
         out.sgx_type = static_cast<SgxType>(type);
         break;
       }

@@ -45,8 +45,16 @@ struct PckCertificate {
   std::string Tcbm() const { return FormatTcbm(cpusvn, tcb.pcesvn); }
 };
 
-// InvalidArgument "PCK extension: …" naming the offending field; NotFound when
-// the certificate carries no SGX extension at all.
+// Decodes the SGX extension of `cert` (which is kept in the result).
+// Errors:
+//   NotFound        – the certificate has no SGX extension (not a PCK certificate);
+//   InvalidArgument – "PCK certificate issuer … is neither a Processor nor a
+//                     Platform CA", or "PCK extension: …" naming the offending
+//                     field (entry counts, OIDs, ASN.1 types, sizes, ranges,
+//                     duplicates, missing entries).
+// The CA type comes from the issuer CN (as PCCS does) and decides whether 5
+// or 7 entries are required. The signature is not checked here: chain
+// validation is the caller's job (crypto::VerifyChain).
 StatusOr<PckCertificate> ParsePckCertificate(const crypto::Certificate& cert);
 
 }  // namespace thim::intel

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "crypto/chain.h"
+#include "crypto/public_key.h"
 #include "intel/collateral_verifier.h"
 #include "intel/enclave_identity.h"
 #include "intel/tcb_evaluation_data_numbers.h"
@@ -131,6 +132,96 @@ TEST_F(IntelPkiTest, PckCertificatesAndCrls) {
   ASSERT_TRUE(platform.ok()) << platform.status().ToString();
   EXPECT_TRUE(platform->configuration && platform->configuration->smt_enabled);
   EXPECT_EQ(platform->platform_instance_id->size(), 16u);
+}
+
+TEST_F(IntelPkiTest, HierarchyHasIntelsShape) {
+  const auto& root = pki_->root().cert;
+  EXPECT_TRUE(root.IsCa());
+  EXPECT_TRUE(root.IsSelfIssued());
+  EXPECT_EQ(root.Version(), 3);
+  EXPECT_EQ(root.SignatureAlgorithm(), "ecdsa-with-SHA256");
+  EXPECT_EQ(root.public_key().EcRawPoint().size(), 64u);  // P-256
+  for (const char* part : {"O=Intel Corporation", "L=Santa Clara", "ST=CA", "C=US"})
+    EXPECT_NE(root.SubjectOneLine().find(part), std::string::npos) << root.SubjectOneLine();
+  ASSERT_EQ(root.CrlDistributionPoints().size(), 1u);
+  EXPECT_TRUE(root.CrlDistributionPoints()[0].ends_with("/IntelSGXRootCA.der"));
+  // SKI and AKI present on every certificate (the root's AKI names itself).
+  for (const auto* c : {&pki_->root(), &pki_->processor_ca(), &pki_->platform_ca(), &pki_->tcb_signer()}) {
+    EXPECT_TRUE(c->cert.ExtensionValue("2.5.29.14").ok()) << c->cert.SubjectCommonName();
+    EXPECT_TRUE(c->cert.ExtensionValue("2.5.29.35").ok()) << c->cert.SubjectCommonName();
+    EXPECT_TRUE(c->cert.IsSignedBy(pki_->root().key.public_key()));
+  }
+  EXPECT_NE(pki_->processor_ca().cert.SubjectCommonName().find("Processor"), std::string::npos);
+  EXPECT_NE(pki_->platform_ca().cert.SubjectCommonName().find("Platform"), std::string::npos);
+  for (const auto* ca : {&pki_->processor_ca(), &pki_->platform_ca()}) {
+    EXPECT_TRUE(ca->cert.IsCa());
+    EXPECT_NE(ca->cert.SubjectCommonName().find("CA"), std::string::npos);
+  }
+  EXPECT_NE(pki_->tcb_signer().cert.SubjectCommonName().find("SGX TCB Signing"), std::string::npos);
+  EXPECT_FALSE(pki_->tcb_signer().cert.IsCa());
+  PckSpec spec;
+  spec.not_before = now;
+  spec.not_after = now + std::chrono::hours(24);
+  auto leaf = pki_->IssuePck(spec);
+  ASSERT_TRUE(leaf.ok());
+  EXPECT_NE(leaf->cert.SubjectCommonName().find("SGX PCK Certificate"), std::string::npos);
+  EXPECT_FALSE(leaf->cert.IsCa());
+  EXPECT_EQ(leaf->cert.IssuerCommonName(), pki_->platform_ca().cert.SubjectCommonName());
+}
+
+// The signature covers exactly the bytes of the body member's value as served
+// (reference §2.6): verify it by hand over that span, and see that any other
+// span (a byte more, a byte changed) fails.
+TEST_F(IntelPkiTest, SignatureCoversTheExactBodyBytes) {
+  TcbInfoSpec spec;
+  spec.issue_date = now;
+  spec.next_update = now + std::chrono::hours(24 * 30);
+  spec.levels = {TcbLevelSpec{}};
+  std::string body = TcbInfoBody(spec);
+  auto text = SignDocument("tcbInfo", body, pki_->tcb_signer().key);
+  ASSERT_TRUE(text.ok());
+  const std::string prefix = "{\"tcbInfo\":";
+  ASSERT_TRUE(text->starts_with(prefix));
+  size_t end = text->find(",\"signature\":\"");
+  ASSERT_NE(end, std::string::npos);
+  std::string_view span = std::string_view(*text).substr(prefix.size(), end - prefix.size());
+  EXPECT_EQ(span, body);
+  std::string sig_hex = text->substr(end + 14, 128);
+  EXPECT_EQ(*text, prefix + body + ",\"signature\":\"" + sig_hex + "\"}");
+  EXPECT_EQ(sig_hex, HexEncode(*HexDecode(sig_hex)));  // lower case, 64 bytes r||s
+  Bytes sig = *HexDecode(sig_hex);
+  ASSERT_EQ(sig.size(), 64u);
+  const auto& key = pki_->tcb_signer().cert.public_key();
+  EXPECT_TRUE(crypto::VerifyEcdsaP256Raw(key, AsBytes(span), sig).ok());
+  std::string_view longer = std::string_view(*text).substr(prefix.size() - 1, end - prefix.size() + 1);
+  EXPECT_FALSE(crypto::VerifyEcdsaP256Raw(key, AsBytes(longer), sig).ok());
+  std::string altered(span);
+  altered[altered.size() / 2] ^= 1;
+  EXPECT_FALSE(crypto::VerifyEcdsaP256Raw(key, AsBytes(altered), sig).ok());
+  // Key order as Intel serves it.
+  EXPECT_TRUE(body.starts_with("{\"id\":\"SGX\",\"version\":3,\"issueDate\":\"2025-06-01T00:00:00Z\",\"nextUpdate\":"
+                               "\"2025-07-01T00:00:00Z\",\"fmspc\":\"00906ED50000\",\"pceId\":\"0000\",\"tcbType\":0,"
+                               "\"tcbEvaluationDataNumber\":17,\"tcbLevels\":[{\"tcb\":{\"sgxtcbcomponents\":[{\"svn\":0},"))
+      << body;
+}
+
+TEST_F(IntelPkiTest, RootCrlRevokesAnIntermediate) {
+  auto chain = *crypto::ParseCertificateList(pki_->PckCaChainPem(intel::PckCaType::kPlatform));
+  auto crl = pki_->RootCrl({.this_update = now - std::chrono::hours(1),
+                            .next_update = now + std::chrono::hours(24 * 365),
+                            .revoked_serials = {pki_->platform_ca().cert.SerialNumber()}});
+  ASSERT_TRUE(crl.ok()) << crl.status().ToString();
+  EXPECT_TRUE(crl->IsRevoked(pki_->platform_ca().cert));
+  EXPECT_FALSE(crl->IsRevoked(pki_->processor_ca().cert));
+  EXPECT_EQ(crypto::VerifyChain(chain, pki_->root().cert, {.at = now, .crls = {*crl}}).status().code(),
+            StatusCode::kPermissionDenied);
+  auto processor = *crypto::ParseCertificateList(pki_->PckCaChainPem(intel::PckCaType::kProcessor));
+  EXPECT_TRUE(crypto::VerifyChain(processor, pki_->root().cert, {.at = now, .crls = {*crl}}).ok());
+  // Outside the CRL's window it no longer vouches for anything.
+  EXPECT_EQ(crypto::VerifyChain(processor, pki_->root().cert, {.at = now + std::chrono::hours(24 * 400), .crls = {*crl}})
+                .status()
+                .code(),
+            StatusCode::kOutOfRange);
 }
 
 TEST_F(IntelPkiTest, SaveAndLoadKeepTheSameHierarchy) {

@@ -105,7 +105,8 @@ StatusOr<crypto::Certificate> IssueCertificate(const CertSpec& spec, const crypt
     RETURN_IF_ERROR(AddConfExtension(x.get(), issuer_x, NID_key_usage, "critical,digitalSignature,nonRepudiation"));
   }
   RETURN_IF_ERROR(AddConfExtension(x.get(), issuer_x, NID_subject_key_identifier, "hash"));
-  if (issuer) RETURN_IF_ERROR(AddConfExtension(x.get(), issuer_x, NID_authority_key_identifier, "keyid:always"));
+  // Intel's root carries an AKI equal to its own SKI; every other cert names its issuer's key.
+  RETURN_IF_ERROR(AddConfExtension(x.get(), issuer_x, NID_authority_key_identifier, "keyid:always"));
   if (!spec.crl_distribution_point.empty())
     RETURN_IF_ERROR(AddConfExtension(x.get(), issuer_x, NID_crl_distribution_points, "URI:" + spec.crl_distribution_point));
   for (const auto& e : spec.extensions) {
