@@ -7,7 +7,12 @@
 // Format (version 1):
 //   {"format":"thim-bundle","version":1,"created":"<RFC 3339>",
 //    "items":[{"key":"intel/v4/sgx/tcb?fmspc=…&update=standard","contentType":"application/json",
-//              "body":"<base64 of the exact bytes>","issuerChain":"<as received>"}]}
+//              "body":"<base64 of the exact bytes>","issuerChain":"<as received>"}],
+//    "platforms":[{"id","qeId","pceId","encryptedPpid","platformManifest","fmspc","caType","ppid",
+//                  "pckCerts":"<base64 of the pckcerts body>","issuerChain","certsFetchedAt",
+//                  "levelsEvaluationDataNumber","registeredAt","rawTcbs"}]}
+// "platforms" is optional (bundles of collateral only). Platforms' PCK
+// certificates are validated on import like an upstream answer.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -17,6 +22,7 @@
 #include "cache/collateral_key.h"
 #include "cache/collateral_source.h"
 #include "core/time.h"
+#include "store/platform.h"
 
 namespace thim::cache {
 
@@ -25,11 +31,16 @@ struct BundleItem {
   FetchedCollateral document;  // http_status 200, body, issuer_chain, content_type
 };
 
-std::string WriteBundle(const std::vector<BundleItem>& items, TimePoint created);
+struct Bundle {
+  std::vector<BundleItem> items;
+  std::vector<store::PlatformRecord> platforms;
+};
+
+std::string WriteBundle(const Bundle& bundle, TimePoint created);
 
 // InvalidArgument naming the item and field on any malformation (unknown
-// format/version, bad key, bad base64, duplicate keys…). Nothing is validated
-// cryptographically here: that is the importer's job.
-StatusOr<std::vector<BundleItem>> ReadBundle(std::string_view text);
+// format/version, bad key, bad base64, duplicate keys or platform ids…).
+// Nothing is validated cryptographically here: that is the importer's job.
+StatusOr<Bundle> ReadBundle(std::string_view text);
 
 }  // namespace thim::cache

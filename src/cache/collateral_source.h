@@ -32,4 +32,13 @@ class CollateralSource {
                                             std::optional<std::chrono::seconds>* retry_after) = 0;
 };
 
+// The source of an offline (air-gapped) thimd: upstream is never contacted;
+// everything arrives by import.
+class OfflineCollateralSource final : public CollateralSource {
+ public:
+  StatusOr<FetchedCollateral> Fetch(const CollateralKey& key, std::optional<std::chrono::seconds>*) override {
+    return UnavailableError(key.Describe() + " is not cached and this thimd is offline (fill mode offline): import it");
+  }
+};
+
 }  // namespace thim::cache

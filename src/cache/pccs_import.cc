@@ -1,6 +1,10 @@
 #include "cache/pccs_import.h"
 
+#include <map>
+
+#include "cache/platform_service.h"
 #include "core/bytes.h"
+#include "crypto/certificate.h"
 #include "intel/strict_json.h"
 
 namespace thim::cache {
@@ -99,10 +103,62 @@ StatusOr<PccsCollaterals> ReadPccsCollaterals(std::string_view text) {
     key.kind = CollateralKind::kRootCaCrl;
     add(key, std::string(der->begin(), der->end()), "", "application/pkix-crl");
   }
-  if (c.contains("pck_certs") && c["pck_certs"].is_array() && !c["pck_certs"].empty())
-    out.skipped.push_back(std::to_string(c["pck_certs"].size()) + " platforms' PCK certificates (platforms are not supported yet)");
-  if (root.contains("platforms") && root["platforms"].is_array() && !root["platforms"].empty())
-    out.skipped.push_back(std::to_string(root["platforms"].size()) + " platform registration records (not supported yet)");
+  // Platforms: registration records first, then their certificates.
+  std::map<std::string, store::PlatformRecord> platforms;
+  auto text_of = [](const ojson& o, const char* key) {
+    std::string v = o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : "";
+    for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return v;
+  };
+  auto record_of = [&](const ojson& o, const std::string& where) -> StatusOr<store::PlatformRecord*> {
+    if (!o.is_object()) return InvalidArgumentError("malformed at " + where + ": expected an object");
+    PlatformIdentity id{.qe_id = text_of(o, "qe_id"), .pce_id = text_of(o, "pce_id"), .encrypted_ppid = text_of(o, "enc_ppid"),
+                        .platform_manifest = text_of(o, "platform_manifest")};
+    if (!IsHex(id.pce_id, 4)) return InvalidArgumentError("malformed at " + where + ".pce_id: expected 4 hex digits");
+    if (!id.qe_id.empty() && (id.qe_id.size() > 260 || !IsHex(id.qe_id)))
+      return InvalidArgumentError("malformed at " + where + ".qe_id: expected hex");
+    if (IsZeroPpid(id.encrypted_ppid)) id.encrypted_ppid.clear();
+    std::string pid = PlatformIdOf(id);
+    if (pid.empty()) return InvalidArgumentError("malformed at " + where + ": no qe_id, enc_ppid or platform_manifest");
+    store::PlatformRecord& r = platforms[pid];
+    r.id = pid;
+    r.source = "import";
+    for (auto [field, value] : {std::pair{&r.qe_id, &id.qe_id}, std::pair{&r.pce_id, &id.pce_id},
+                                std::pair{&r.encrypted_ppid, &id.encrypted_ppid},
+                                std::pair{&r.platform_manifest, &id.platform_manifest}})
+      if (!value->empty()) *field = *value;
+    return &r;
+  };
+  if (root.contains("platforms") && root["platforms"].is_array()) {
+    for (size_t i = 0; i < root["platforms"].size(); ++i) {
+      ASSIGN_OR_RETURN(store::PlatformRecord * r, record_of(root["platforms"][i], "platforms[" + std::to_string(i) + "]"));
+      (void)r;
+    }
+  }
+  if (c.contains("pck_certs") && c["pck_certs"].is_array()) {
+    for (size_t i = 0; i < c["pck_certs"].size(); ++i) {
+      std::string where = "collaterals.pck_certs[" + std::to_string(i) + "]";
+      const ojson& p = c["pck_certs"][i];
+      ASSIGN_OR_RETURN(store::PlatformRecord * r, record_of(p, where));
+      if (!p.contains("certs") || !p["certs"].is_array() || p["certs"].empty())
+        return InvalidArgumentError("malformed at " + where + ".certs: expected a non-empty array");
+      r->pck_certs = Compact(p["certs"]);
+      // The chain of whichever PCK CA issued them (PROCESSOR or PLATFORM).
+      std::string chain;
+      for (const auto& e : p["certs"]) {
+        if (!e.is_object() || !e.contains("cert") || !e["cert"].is_string()) continue;
+        auto pem = PercentDecode(e["cert"].get<std::string>());
+        if (!pem.ok()) continue;
+        auto cert = crypto::Certificate::FromPem(*pem);
+        if (!cert.ok()) continue;
+        bool platform_ca = cert->IssuerCommonName().find("Platform") != std::string::npos;
+        chain = ChainOf(certs, "SGX-PCK-Certificate-Issuer-Chain", platform_ca ? "PLATFORM" : "PROCESSOR");
+        break;
+      }
+      r->issuer_chain = chain;
+    }
+  }
+  for (auto& [id, r] : platforms) out.platforms.push_back(std::move(r));
   return out;
 }
 

@@ -4,8 +4,10 @@
 // Intel's compact serialisation (same member order, no whitespace) and the
 // importer then accepts only what verifies against Intel's signature — so a
 // document that did not survive the round trip byte-exact is rejected, never
-// served altered. PCK certificates and platform records are reported as
-// skipped until platforms are supported.
+// served altered. Its platforms' PCK certificates (`pck_certs`) and
+// registration records (`platforms`) become platform records, validated by
+// the platform service on import like an upstream answer; they carry no
+// fetch time (0), so they never replace certificates thimd already holds.
 // Thread-safety: pure function.
 #pragma once
 
@@ -18,6 +20,7 @@ namespace thim::cache {
 
 struct PccsCollaterals {
   std::vector<BundleItem> items;
+  std::vector<store::PlatformRecord> platforms;
   std::vector<std::string> skipped;  // what was present but not imported, and why
 };
 

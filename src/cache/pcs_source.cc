@@ -1,5 +1,7 @@
 #include "cache/pcs_source.h"
 
+#include <nlohmann/json.hpp>
+
 namespace thim::cache {
 
 PcsCollateralSource::PcsCollateralSource(std::shared_ptr<upstream::PcsClient> pcs,
@@ -36,6 +38,34 @@ StatusOr<FetchedCollateral> PcsCollateralSource::Fetch(const CollateralKey& key,
   std::string message(response->headers.GetOr("Error-Message"));
   if (!code.empty() || !message.empty()) f.error_message = code + (code.empty() || message.empty() ? "" : ": ") + message;
   f.warning = std::string(response->headers.GetOr("Warning"));
+  return f;
+}
+
+StatusOr<FetchedPckCerts> PcsPckSource::Fetch(const store::PlatformRecord& platform,
+                                              std::optional<std::chrono::seconds>* retry_after) {
+  upstream::CallInfo info;
+  StatusOr<upstream::UpstreamResponse> response = UnavailableError("no upstream");
+  if (!platform.platform_manifest.empty()) {
+    nlohmann::ordered_json body{{"platformManifest", platform.platform_manifest}, {"pceid", platform.pce_id}};
+    response = pcs_->Post("/sgx/certification/v4/pckcerts", body.dump(), &info);
+  } else if (!platform.encrypted_ppid.empty()) {
+    response = pcs_->Get("/sgx/certification/v4/pckcerts?encrypted_ppid=" + platform.encrypted_ppid + "&pceid=" + platform.pce_id,
+                         &info);
+  } else {
+    return FailedPreconditionError("platform " + platform.id + " has neither an encrypted PPID nor a platform manifest");
+  }
+  if (retry_after) *retry_after = info.retry_after;
+  if (!response.ok()) return response.status();
+  FetchedPckCerts f;
+  f.http_status = response->status;
+  f.body = std::move(response->body);
+  f.issuer_chain = std::string(response->headers.GetOr("SGX-PCK-Certificate-Issuer-Chain"));
+  f.fmspc = std::string(response->headers.GetOr("SGX-FMSPC"));
+  f.ca_type = std::string(response->headers.GetOr("SGX-PCK-Certificate-CA-Type"));
+  f.request_id = response->request_id;
+  std::string code(response->headers.GetOr("Error-Code"));
+  std::string message(response->headers.GetOr("Error-Message"));
+  if (!code.empty() || !message.empty()) f.error_message = code + (code.empty() || message.empty() ? "" : ": ") + message;
   return f;
 }
 

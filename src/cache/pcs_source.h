@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cache/collateral_source.h"
+#include "cache/pck_source.h"
 #include "upstream/pcs_client.h"
 #include "upstream/upstream_client.h"
 
@@ -24,6 +25,17 @@ class PcsCollateralSource final : public CollateralSource {
   std::shared_ptr<upstream::PcsClient> pcs_;
   std::shared_ptr<upstream::UpstreamClient> root_crl_;
   std::string root_crl_path_;
+};
+
+// PckSource backed by Intel PCS v4 `pckcerts` (the subscription key, when
+// configured, travels with these calls only: see PcsClient).
+class PcsPckSource final : public PckSource {
+ public:
+  explicit PcsPckSource(std::shared_ptr<upstream::PcsClient> pcs) : pcs_(std::move(pcs)) {}
+  StatusOr<FetchedPckCerts> Fetch(const store::PlatformRecord& platform, std::optional<std::chrono::seconds>* retry_after) override;
+
+ private:
+  std::shared_ptr<upstream::PcsClient> pcs_;
 };
 
 }  // namespace thim::cache

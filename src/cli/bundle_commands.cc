@@ -2,13 +2,15 @@
 
 #include "cache/bundle.h"
 #include "cache/intel_validator.h"
+#include "intel/pck_cert_list.h"
 #include "upstream/curl_http_client.h"
 
 namespace thim::cli {
 
 StatusOr<nlohmann::ordered_json> InspectBundle(std::string_view text, const crypto::Certificate& root, TimePoint at,
                                                bool* all_valid) {
-  ASSIGN_OR_RETURN(std::vector<cache::BundleItem> items, cache::ReadBundle(text));
+  ASSIGN_OR_RETURN(cache::Bundle bundle, cache::ReadBundle(text));
+  const std::vector<cache::BundleItem>& items = bundle.items;
   cache::IntelCollateralValidator validator(root);
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   *all_valid = true;
@@ -26,7 +28,18 @@ StatusOr<nlohmann::ordered_json> InspectBundle(std::string_view text, const cryp
     }
     list.push_back(j);
   }
-  return nlohmann::ordered_json{{"type", "thim_bundle"}, {"at", FormatRfc3339(at)}, {"count", items.size()}, {"items", list}};
+  nlohmann::ordered_json platforms = nlohmann::ordered_json::array();
+  for (const auto& p : bundle.platforms) {
+    size_t certs = 0, not_available = 0;
+    auto entries = intel::ParsePckCertList(p.pck_certs);
+    if (entries.ok())
+      for (const auto& e : *entries) (e.cert ? certs : not_available)++;
+    platforms.push_back({{"id", p.id}, {"fmspc", p.fmspc}, {"caType", p.ca_type}, {"certificates", certs},
+                         {"notAvailable", not_available}, {"parses", p.pck_certs.empty() || entries.ok()}});
+    if (!p.pck_certs.empty() && !entries.ok()) *all_valid = false;
+  }
+  return nlohmann::ordered_json{{"type", "thim_bundle"}, {"at", FormatRfc3339(at)}, {"count", items.size()}, {"items", list},
+                                {"platforms", platforms}};
 }
 
 namespace {

@@ -20,12 +20,7 @@ bool TokenMatches(std::string_view presented, std::string_view expected_sha256_h
   return CRYPTO_memcmp(digest.data(), expected->data(), 32) == 0;
 }
 
-namespace {
-
-using json = nlohmann::ordered_json;
-
-// Wraps a handler with the admin token check and an audit log line.
-Handler Admin(const AdminTokens& tokens, std::string action, Handler inner) {
+Handler RequireAdmin(const AdminTokens& tokens, std::string action, Handler inner) {
   return [hash = tokens.admin_sha256_hex, action = std::move(action), inner = std::move(inner)](const HttpRequest& req,
                                                                                                  Reply reply) {
     std::string_view token = req.HeaderValue("admin-token").value_or("");
@@ -36,6 +31,14 @@ Handler Admin(const AdminTokens& tokens, std::string action, Handler inner) {
     spdlog::info("admin: {} by admin token from {} (request {}): {}", action, req.peer, req.request_id, req.target.substr(0, 300));
     inner(req, std::move(reply));
   };
+}
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+Handler Admin(const AdminTokens& tokens, std::string action, Handler inner) {
+  return RequireAdmin(tokens, std::move(action), std::move(inner));
 }
 
 json Describe(const cache::CollateralService& service, const cache::CachedItem& item) {
@@ -98,11 +101,12 @@ StatusOr<cache::BaselinePolicy> PolicyFromJson(std::string_view body) {
   return p;
 }
 
-// Imports items one by one (each validated, rollback-guarded) and reports.
-HttpResponse ImportItems(cache::CollateralService& service, const std::vector<cache::BundleItem>& items,
+// Imports items one by one (each validated, rollback-guarded), then the
+// platforms (whose validation needs the CRLs just imported), and reports.
+HttpResponse ImportItems(cache::CollateralService& service, cache::PlatformService* platforms, const cache::Bundle& bundle,
                          const std::vector<std::string>& skipped) {
   json imported = json::array(), rejected = json::array();
-  for (const auto& item : items) {
+  for (const auto& item : bundle.items) {
     auto r = service.Import(item.key, item.document);
     // Import answers with the item it holds: the new one, or the kept one
     // when the offered one is older (rollback guard).
@@ -113,6 +117,15 @@ HttpResponse ImportItems(cache::CollateralService& service, const std::vector<ca
                           {"reason", r.ok() ? "older than the stored document (rollback guard)" : r.status().ToString()}});
     }
   }
+  for (const auto& p : bundle.platforms) {
+    if (!platforms) break;
+    auto r = platforms->Import(p);
+    if (r.ok()) {
+      imported.push_back("platform/" + p.id);
+    } else {
+      rejected.push_back({{"key", "platform/" + p.id}, {"reason", r.status().ToString()}});
+    }
+  }
   spdlog::info("admin: import: {} imported, {} rejected, {} skipped", imported.size(), rejected.size(), skipped.size());
   return HttpResponse::Json(200, json{{"imported", imported}, {"rejected", rejected}, {"skipped", skipped}}.dump());
 }
@@ -120,14 +133,20 @@ HttpResponse ImportItems(cache::CollateralService& service, const std::vector<ca
 }  // namespace
 
 void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service, std::shared_ptr<BaselineRegistry> baselines,
-                    AdminTokens tokens) {
+                    AdminTokens tokens, std::shared_ptr<cache::PlatformService> platforms) {
+  if (platforms) AddAdminPlatformRoutes(router, service, platforms, baselines, tokens);
+
   router.Add("GET", "/admin/cache", "admin", Admin(tokens, "list cache", [service](const HttpRequest&, Reply reply) {
     json items = json::array();
     for (const auto& item : service->Snapshot()) items.push_back(Describe(*service, *item));
     reply(HttpResponse::Json(200, json{{"items", items}, {"count", items.size()}}.dump()));
   }));
 
-  router.Add("POST", "/admin/refresh", "admin", Admin(tokens, "refresh", [service](const HttpRequest& req, Reply reply) {
+  router.Add("POST", "/admin/refresh", "admin", Admin(tokens, "refresh", [service, platforms](const HttpRequest& req, Reply reply) {
+    if (req.Param("platform") || req.Param("kind") == std::optional<std::string_view>("platforms")) {
+      if (!platforms) return reply(HttpResponse::Error(404, "NotFound", "no platform service"));
+      return RefreshPlatforms(platforms, req, std::move(reply));
+    }
     std::vector<cache::CollateralKey> keys;
     if (auto k = req.Param("key")) {
       auto key = cache::ParseCacheKey(*k);
@@ -153,22 +172,32 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
     }).detach();
   }));
 
-  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [service](const HttpRequest&, Reply reply) {
+  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [service, platforms](const HttpRequest&, Reply reply) {
+    cache::Bundle bundle;
     auto items = service->ExportItems();
     if (!items.ok()) return reply(HttpResponse::Error(items.status()));
-    reply(HttpResponse::Json(200, cache::WriteBundle(*items, SystemClock::Instance().Now())));
+    bundle.items = std::move(*items);
+    if (platforms) {
+      auto list = platforms->List("", /*with_certs=*/true);
+      if (!list.ok()) return reply(HttpResponse::Error(list.status()));
+      bundle.platforms = std::move(*list);
+    }
+    reply(HttpResponse::Json(200, cache::WriteBundle(bundle, SystemClock::Instance().Now())));
   }));
-  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service](const HttpRequest& req, Reply reply) {
-    auto items = cache::ReadBundle(req.body);
-    if (!items.ok()) return reply(HttpResponse::Error(items.status()));
-    reply(ImportItems(*service, *items, {}));
+  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service, platforms](const HttpRequest& req, Reply reply) {
+    auto bundle = cache::ReadBundle(req.body);
+    if (!bundle.ok()) return reply(HttpResponse::Error(bundle.status()));
+    if (!bundle->platforms.empty() && !platforms)
+      return reply(HttpResponse::Error(400, "InvalidArgument", "this thimd has no platform service"));
+    reply(ImportItems(*service, platforms.get(), *bundle, {}));
   }));
   // PCCS's own upload path, as PccsAdminTool `put` uses it.
   for (const char* path : {"/sgx/certification/v4/platformcollateral", "/sgx/certification/v3/platformcollateral"}) {
-    router.Add("PUT", path, "admin", Admin(tokens, "import PCCS platform collaterals", [service](const HttpRequest& req, Reply reply) {
+    router.Add("PUT", path, "admin", Admin(tokens, "import PCCS platform collaterals", [service, platforms](const HttpRequest& req, Reply reply) {
       auto collaterals = cache::ReadPccsCollaterals(req.body);
       if (!collaterals.ok()) return reply(HttpResponse::Error(collaterals.status()));
-      reply(ImportItems(*service, collaterals->items, collaterals->skipped));
+      reply(ImportItems(*service, platforms.get(), {.items = collaterals->items, .platforms = collaterals->platforms},
+                        collaterals->skipped));
     }));
   }
   router.Add("GET", "/admin/baselines", "admin", Admin(tokens, "get baselines", [baselines](const HttpRequest&, Reply reply) {

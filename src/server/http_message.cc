@@ -75,6 +75,7 @@ std::string_view ReasonPhrase(int status) {
     case 414: return "URI Too Long";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
+    case 461: return "Platform Unknown";  // PCCS: platform not in the cache (fill modes req/offline)
     case 499: return "Client Closed Request";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";

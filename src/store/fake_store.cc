@@ -46,6 +46,47 @@ StatusOr<std::vector<StoredItem>> FakeStore::List(std::string_view prefix) {
   return out;
 }
 
+StatusOr<PlatformRecord> FakeStore::GetPlatform(std::string_view id) {
+  RETURN_IF_ERROR(MaybeFail());
+  std::lock_guard lock(mu_);
+  auto it = platforms_.find(id);
+  if (it == platforms_.end()) return NotFoundError("no stored platform " + std::string(id));
+  return it->second;
+}
+
+Status FakeStore::PutPlatform(const PlatformRecord& record) {
+  RETURN_IF_ERROR(MaybeFail());
+  std::lock_guard lock(mu_);
+  auto it = platforms_.find(record.id);
+  if (it != platforms_.end()) RETURN_IF_ERROR(CheckPlatformNotOlder(it->second, record));
+  platforms_[record.id] = record;
+  puts_.fetch_add(1);
+  return OkStatus();
+}
+
+Status FakeStore::DeletePlatform(std::string_view id) {
+  RETURN_IF_ERROR(MaybeFail());
+  std::lock_guard lock(mu_);
+  auto it = platforms_.find(id);
+  if (it != platforms_.end()) platforms_.erase(it);
+  return OkStatus();
+}
+
+StatusOr<std::vector<PlatformRecord>> FakeStore::ListPlatforms(std::string_view fmspc, bool with_certs) {
+  RETURN_IF_ERROR(MaybeFail());
+  std::lock_guard lock(mu_);
+  std::vector<PlatformRecord> out;
+  for (const auto& [id, r] : platforms_) {
+    if (!fmspc.empty() && r.fmspc != fmspc) continue;
+    out.push_back(r);
+    if (!with_certs) {
+      out.back().pck_certs.clear();
+      out.back().issuer_chain.clear();
+    }
+  }
+  return out;
+}
+
 Status FakeStore::Ping() { return MaybeFail(); }
 
 }  // namespace thim::store

@@ -16,6 +16,10 @@ class FakeStore final : public Store {
   Status Put(const StoredItem& item) override;
   Status Delete(std::string_view key) override;
   StatusOr<std::vector<StoredItem>> List(std::string_view prefix = "") override;
+  StatusOr<PlatformRecord> GetPlatform(std::string_view id) override;
+  Status PutPlatform(const PlatformRecord& record) override;
+  Status DeletePlatform(std::string_view id) override;
+  StatusOr<std::vector<PlatformRecord>> ListPlatforms(std::string_view fmspc = "", bool with_certs = false) override;
   Status Ping() override;
 
   // The next `n` calls fail with Unavailable.
@@ -26,6 +30,7 @@ class FakeStore final : public Store {
   Status MaybeFail();
   std::mutex mu_;
   std::map<std::string, StoredItem, std::less<>> items_;
+  std::map<std::string, PlatformRecord, std::less<>> platforms_;
   std::atomic<int> fail_next_{0};
   std::atomic<size_t> puts_{0};
 };

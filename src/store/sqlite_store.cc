@@ -27,6 +27,26 @@ const char* const kMigrations[] = {
       ) WITHOUT ROWID;
       CREATE INDEX collateral_kind ON collateral(kind);
     )SQL",
+    R"SQL(
+      CREATE TABLE platforms (
+        id                 TEXT PRIMARY KEY,
+        qe_id              TEXT NOT NULL,
+        pce_id             TEXT NOT NULL,
+        encrypted_ppid     TEXT NOT NULL,
+        platform_manifest  TEXT NOT NULL,
+        fmspc              TEXT NOT NULL,
+        ca_type            TEXT NOT NULL,
+        ppid               TEXT NOT NULL,
+        pck_certs          BLOB NOT NULL,
+        issuer_chain       TEXT NOT NULL,
+        certs_fetched_at   INTEGER NOT NULL,
+        levels_eval_number INTEGER NOT NULL,
+        registered_at      INTEGER NOT NULL,
+        raw_tcbs           TEXT NOT NULL,
+        source             TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX platforms_fmspc ON platforms(fmspc);
+    )SQL",
 };
 static_assert(std::size(kMigrations) == kSqliteSchemaVersion);
 
@@ -206,6 +226,114 @@ StatusOr<std::vector<StoredItem>> SqliteStore::List(std::string_view prefix) {
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(Row(s));
   if (rc != SQLITE_DONE) return Error(db_, rc, "list");
+  return out;
+}
+
+namespace {
+constexpr const char* kPlatformColumns =
+    "id, qe_id, pce_id, encrypted_ppid, platform_manifest, fmspc, ca_type, ppid, pck_certs, issuer_chain, "
+    "certs_fetched_at, levels_eval_number, registered_at, raw_tcbs, source";
+// The same columns with the two large ones replaced by empty values.
+constexpr const char* kPlatformColumnsLight =
+    "id, qe_id, pce_id, encrypted_ppid, platform_manifest, fmspc, ca_type, ppid, '', '', "
+    "certs_fetched_at, levels_eval_number, registered_at, raw_tcbs, source";
+
+PlatformRecord PlatformRow(Stmt& s) {
+  PlatformRecord r;
+  r.id = s.ColumnText(0);
+  r.qe_id = s.ColumnText(1);
+  r.pce_id = s.ColumnText(2);
+  r.encrypted_ppid = s.ColumnText(3);
+  r.platform_manifest = s.ColumnText(4);
+  r.fmspc = s.ColumnText(5);
+  r.ca_type = s.ColumnText(6);
+  r.ppid = s.ColumnText(7);
+  r.pck_certs = s.ColumnText(8);
+  r.issuer_chain = s.ColumnText(9);
+  r.certs_fetched_at = s.ColumnInt(10);
+  r.levels_eval_number = s.ColumnInt(11);
+  r.registered_at = s.ColumnInt(12);
+  r.raw_tcbs = s.ColumnText(13);
+  r.source = s.ColumnText(14);
+  return r;
+}
+}  // namespace
+
+StatusOr<PlatformRecord> SqliteStore::GetPlatformLocked(std::string_view id) {
+  Stmt s(db_, (std::string("SELECT ") + kPlatformColumns + " FROM platforms WHERE id = ?").c_str());
+  RETURN_IF_ERROR(s.status("get platform"));
+  s.Text(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return NotFoundError("no stored platform " + std::string(id));
+  if (rc != SQLITE_ROW) return Error(db_, rc, "get platform " + std::string(id));
+  return PlatformRow(s);
+}
+
+StatusOr<PlatformRecord> SqliteStore::GetPlatform(std::string_view id) {
+  std::lock_guard lock(mu_);
+  return GetPlatformLocked(id);
+}
+
+Status SqliteStore::PutPlatform(const PlatformRecord& r) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "begin"));
+  auto finish = [&](Status st) {
+    Exec(db_, st.ok() ? "COMMIT" : "ROLLBACK", "end").ok();
+    return st;
+  };
+  auto current = GetPlatformLocked(r.id);
+  if (current.ok()) {
+    Status guard = CheckPlatformNotOlder(*current, r);
+    if (!guard.ok()) return finish(guard);
+  } else if (current.status().code() != StatusCode::kNotFound) {
+    return finish(current.status());
+  }
+  Stmt s(db_, (std::string("INSERT OR REPLACE INTO platforms (") + kPlatformColumns +
+               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
+  Status prepared = s.status("put platform");
+  if (!prepared.ok()) return finish(prepared);
+  s.Text(1, r.id);
+  s.Text(2, r.qe_id);
+  s.Text(3, r.pce_id);
+  s.Text(4, r.encrypted_ppid);
+  s.Text(5, r.platform_manifest);
+  s.Text(6, r.fmspc);
+  s.Text(7, r.ca_type);
+  s.Text(8, r.ppid);
+  s.Blob(9, r.pck_certs);
+  s.Text(10, r.issuer_chain);
+  s.Int(11, r.certs_fetched_at);
+  s.Int(12, r.levels_eval_number);
+  s.Int(13, r.registered_at);
+  s.Text(14, r.raw_tcbs);
+  s.Text(15, r.source);
+  int rc = s.Step();
+  if (rc != SQLITE_DONE) return finish(Error(db_, rc, "put platform " + r.id));
+  Status commit = Exec(db_, "COMMIT", "commit");
+  if (!commit.ok()) Exec(db_, "ROLLBACK", "rollback").ok();
+  return commit;
+}
+
+Status SqliteStore::DeletePlatform(std::string_view id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "DELETE FROM platforms WHERE id = ?");
+  RETURN_IF_ERROR(s.status("delete platform"));
+  s.Text(1, id);
+  int rc = s.Step();
+  return rc == SQLITE_DONE ? OkStatus() : Error(db_, rc, "delete platform");
+}
+
+StatusOr<std::vector<PlatformRecord>> SqliteStore::ListPlatforms(std::string_view fmspc, bool with_certs) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + (with_certs ? kPlatformColumns : kPlatformColumnsLight) + " FROM platforms" +
+                    (fmspc.empty() ? "" : " WHERE fmspc = ?") + " ORDER BY id";
+  Stmt s(db_, sql.c_str());
+  RETURN_IF_ERROR(s.status("list platforms"));
+  if (!fmspc.empty()) s.Text(1, fmspc);
+  std::vector<PlatformRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(PlatformRow(s));
+  if (rc != SQLITE_DONE) return Error(db_, rc, "list platforms");
   return out;
 }
 

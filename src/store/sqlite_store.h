@@ -27,7 +27,7 @@ struct SqliteOptions {
 };
 
 // The schema version this code writes.
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 class SqliteStore final : public Store {
  public:
@@ -36,12 +36,17 @@ class SqliteStore final : public Store {
   Status Put(const StoredItem& item) override;
   Status Delete(std::string_view key) override;
   StatusOr<std::vector<StoredItem>> List(std::string_view prefix = "") override;
+  StatusOr<PlatformRecord> GetPlatform(std::string_view id) override;
+  Status PutPlatform(const PlatformRecord& record) override;
+  Status DeletePlatform(std::string_view id) override;
+  StatusOr<std::vector<PlatformRecord>> ListPlatforms(std::string_view fmspc = "", bool with_certs = false) override;
   Status Ping() override;
 
  private:
   friend StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   StatusOr<StoredItem> GetLocked(std::string_view key);
+  StatusOr<PlatformRecord> GetPlatformLocked(std::string_view id);
   std::mutex mu_;
   sqlite3* db_;
 };

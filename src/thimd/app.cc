@@ -11,11 +11,13 @@
 #include "cache/collateral_service.h"
 #include "cache/intel_validator.h"
 #include "cache/pcs_source.h"
+#include "cache/platform_service.h"
 #include "core/bytes.h"
 #include "intel/pinned_roots.h"
 #include "server/admin_api.h"
 #include "server/health_api.h"
 #include "server/http_server.h"
+#include "server/pck_api.h"
 #include "server/pcs_api.h"
 #include "store/sqlite_store.h"
 
@@ -69,6 +71,7 @@ struct App::Impl {
   MetricsRegistry metrics;
   std::shared_ptr<store::Store> store;
   std::shared_ptr<cache::CollateralService> service;
+  std::shared_ptr<cache::PlatformService> platforms;
   std::shared_ptr<server::BaselineRegistry> baselines;
   std::unique_ptr<server::HttpServer> server;
 };
@@ -111,14 +114,22 @@ Status App::Start() {
   pcs_config.rate_per_second = c.intel.rate_per_second;
   pcs_config.burst = c.intel.burst;
   pcs_config.max_concurrency = c.intel.max_concurrency;
-  ASSIGN_OR_RETURN(std::unique_ptr<upstream::PcsClient> pcs, upstream::PcsClient::Create(pcs_config));
+  ASSIGN_OR_RETURN(std::unique_ptr<upstream::PcsClient> pcs_client, upstream::PcsClient::Create(pcs_config));
+  std::shared_ptr<upstream::PcsClient> pcs = std::move(pcs_client);
   auto [crl_base, crl_path] = SplitUrl(c.intel.root_crl_url);
   upstream::UpstreamConfig crl_config = pcs_config;
   crl_config.name = "intel-root-crl";
   crl_config.base_url = crl_base;
   crl_config.api_key.clear();
   ASSIGN_OR_RETURN(std::unique_ptr<upstream::UpstreamClient> crl_client, upstream::UpstreamClient::Create(crl_config));
-  auto source = std::make_shared<cache::PcsCollateralSource>(std::move(pcs), std::move(crl_client), crl_path);
+  ASSIGN_OR_RETURN(cache::FillMode fill_mode, cache::ParseFillMode(c.platforms.fill_mode));
+  // Offline: nothing ever contacts upstream; collateral and platforms arrive by import.
+  std::shared_ptr<cache::CollateralSource> source;
+  if (fill_mode == cache::FillMode::kOffline) {
+    source = std::make_shared<cache::OfflineCollateralSource>();
+  } else {
+    source = std::make_shared<cache::PcsCollateralSource>(pcs, std::move(crl_client), crl_path);
+  }
 
   // The service.
   cache::CacheOptions options;
@@ -143,12 +154,28 @@ Status App::Start() {
   });
   RETURN_IF_ERROR(s.service->Start());
 
+  // Platforms and their PCK certificates.
+  cache::PlatformOptions platform_options;
+  platform_options.fill_mode = fill_mode;
+  platform_options.refetch_interval = Hours(c.platforms.refetch_interval_hours);
+  platform_options.min_refetch_interval = std::chrono::seconds(c.platforms.min_refetch_interval_seconds);
+  platform_options.check_interval = std::chrono::seconds(c.platforms.check_interval_seconds);
+  platform_options.max_cached_platforms = static_cast<size_t>(c.platforms.memory_cache_platforms);
+  platform_options.worker_threads = c.platforms.worker_threads;
+  std::shared_ptr<cache::PckSource> pck_source;
+  if (fill_mode != cache::FillMode::kOffline) pck_source = std::make_shared<cache::PcsPckSource>(pcs);
+  s.platforms = std::make_shared<cache::PlatformService>(platform_options, s.store, pck_source, s.service, root, s.clock,
+                                                         &s.metrics);
+  RETURN_IF_ERROR(s.platforms->Start());
+
   // Routes and listener.
   auto router = std::make_shared<server::Router>();
   ASSIGN_OR_RETURN(cache::BaselinePolicy policy, BaselinePolicyFrom(c.baselines));
   s.baselines = std::make_shared<server::BaselineRegistry>(policy);
   server::AddPcsRoutes(*router, s.service, s.baselines);
-  server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256});
+  server::AddPckRoutes(*router, s.platforms,
+                       {.user_token_sha256 = c.admin.user_token_sha256, .max_age_seconds = c.platforms.max_age_seconds});
+  server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256}, s.platforms);
   server::AddHealthRoutes(*router, [&s]() -> Status {
     RETURN_IF_ERROR(s.store->Ping());
     if (!s.service->Ready()) return UnavailableError("initial synchronisation with upstream in progress");
@@ -186,8 +213,10 @@ void App::Run() {
 void App::Stop() {
   Impl& s = *impl_;
   if (s.server) s.server->Stop();
+  if (s.platforms) s.platforms->Stop();
   if (s.service) s.service->Stop();
   s.server.reset();
+  s.platforms.reset();
   s.service.reset();
   s.store.reset();
 }

@@ -209,7 +209,21 @@ StatusOr<Config> ParseConfig(std::string_view text) {
     RETURN_IF_ERROR(r.String("token_sha256", &c.admin.token_sha256));
     if (!c.admin.token_sha256.empty() && !IsHex(c.admin.token_sha256, 64))
       return InvalidArgumentError("admin.token_sha256: expected 64 hex digits (sha256sum of the token)");
+    RETURN_IF_ERROR(r.String("user_token_sha256", &c.admin.user_token_sha256));
+    if (!c.admin.user_token_sha256.empty() && !IsHex(c.admin.user_token_sha256, 64))
+      return InvalidArgumentError("admin.user_token_sha256: expected 64 hex digits (sha256sum of the token)");
+    if (!c.admin.user_token_sha256.empty() && c.admin.user_token_sha256 == c.admin.token_sha256)
+      return InvalidArgumentError("admin.user_token_sha256: must differ from the admin token");
     return OkStatus();
+  }));
+  RETURN_IF_ERROR(Section(top, "platforms", [&](ObjectReader& r) -> Status {
+    RETURN_IF_ERROR(r.OneOf("fill_mode", &c.platforms.fill_mode, {"lazy", "req", "offline"}));
+    RETURN_IF_ERROR(r.Double("refetch_interval_hours", &c.platforms.refetch_interval_hours, 0.01, 24 * 365));
+    RETURN_IF_ERROR(r.Int("min_refetch_interval_seconds", &c.platforms.min_refetch_interval_seconds, 0, 86400 * 30));
+    RETURN_IF_ERROR(r.Int("check_interval_seconds", &c.platforms.check_interval_seconds, 1, 86400));
+    RETURN_IF_ERROR(r.Int("memory_cache_platforms", &c.platforms.memory_cache_platforms, 1, 10000000));
+    RETURN_IF_ERROR(r.Int("worker_threads", &c.platforms.worker_threads, 1, 64));
+    return r.Int("max_age_seconds", &c.platforms.max_age_seconds, 0, 86400 * 30);
   }));
   RETURN_IF_ERROR(Section(top, "log", [&](ObjectReader& r) -> Status {
     RETURN_IF_ERROR(r.OneOf("level", &c.log.level, {"trace", "debug", "info", "warn", "error"}));
@@ -224,6 +238,7 @@ void ApplyEnvironment(Config& config) {
   if (const char* v = std::getenv("THIM_INTEL_PCS_URL")) config.intel.pcs_url = v;
   if (const char* v = std::getenv("THIM_STORE_PATH")) config.store.path = v;
   if (const char* v = std::getenv("THIM_ADMIN_TOKEN_SHA256")) config.admin.token_sha256 = v;
+  if (const char* v = std::getenv("THIM_USER_TOKEN_SHA256")) config.admin.user_token_sha256 = v;
 }
 
 StatusOr<cache::BaselinePolicy> BaselinePolicyFrom(const BaselineConfig& config) {

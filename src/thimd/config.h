@@ -76,6 +76,20 @@ struct AdminConfig {
   // SHA-256 (hex) of the admin token, sent in the `admin-token` header.
   // Empty = the admin API answers 401 to everyone. Env THIM_ADMIN_TOKEN_SHA256.
   std::string token_sha256;
+  // SHA-256 (hex) of the registration token (`user-token` header of POST
+  // /sgx/certification/v4/platforms, as Intel's PCKIDRetrievalTool sends it).
+  // Empty = registration disabled. Env THIM_USER_TOKEN_SHA256.
+  std::string user_token_sha256;
+};
+
+struct PlatformsConfig {
+  std::string fill_mode = "lazy";  // lazy | req | offline (as PCCS's CachingFillMode)
+  double refetch_interval_hours = 168;       // re-fetch every platform's PCK certificates this often
+  int min_refetch_interval_seconds = 3600;   // a raw TCB above the best certificate re-fetches at most this often
+  int check_interval_seconds = 300;          // how often the platform refresher runs
+  int memory_cache_platforms = 20000;        // platforms held parsed in memory (LRU)
+  int worker_threads = 2;
+  int max_age_seconds = 86400;               // Cache-Control on PCK certificate answers
 };
 
 struct LogConfig {
@@ -90,6 +104,7 @@ struct Config {
   CacheConfig cache;
   BaselineConfig baselines;
   AdminConfig admin;
+  PlatformsConfig platforms;
   LogConfig log;
 };
 

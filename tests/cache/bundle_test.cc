@@ -14,15 +14,73 @@ TEST(Bundle, RoundTripIsByteExact) {
   root.kind = CollateralKind::kRootCaCrl;
   BundleItem b{.key = root};
   b.document.body = std::string("\x30\x82\x01\x00", 4);
-  std::string text = WriteBundle({a, b}, *ParseRfc3339("2026-01-01T00:00:00Z"));
-  auto items = ReadBundle(text);
-  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  std::string text = WriteBundle({.items = {a, b}}, *ParseRfc3339("2026-01-01T00:00:00Z"));
+  auto bundle = ReadBundle(text);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  EXPECT_TRUE(bundle->platforms.empty());
+  EXPECT_EQ(text.find("platforms"), std::string::npos);
+  const auto* items = &bundle->items;
   ASSERT_EQ(items->size(), 2u);
   EXPECT_EQ((*items)[0].key, a.key);
   EXPECT_EQ((*items)[0].document.body, a.document.body);
   EXPECT_EQ((*items)[0].document.issuer_chain, a.document.issuer_chain);
   EXPECT_EQ((*items)[1].document.body, b.document.body);
   EXPECT_EQ((*items)[1].document.http_status, 200);
+}
+
+TEST(Bundle, PlatformsRoundTrip) {
+  store::PlatformRecord p;
+  p.id = "00112233445566778899AABBCCDDEEFF-0000";
+  p.qe_id = "00112233445566778899AABBCCDDEEFF";
+  p.pce_id = "0000";
+  p.encrypted_ppid = std::string(768, 'A');
+  p.platform_manifest = "ABCD";
+  p.fmspc = "00906ED50000";
+  p.ca_type = "platform";
+  p.ppid = std::string(32, '1');
+  p.pck_certs = std::string("[{\"tcb\":{}}]\n\x00", 15);
+  p.issuer_chain = "-----BEGIN%20CERTIFICATE-----%0A";
+  p.certs_fetched_at = 1764000000;
+  p.levels_eval_number = 18;
+  p.registered_at = 1763000000;
+  p.raw_tcbs = "0C0C0204018000000000000000000000:13";
+  auto bundle = ReadBundle(WriteBundle({.platforms = {p}}, *ParseRfc3339("2026-01-01T00:00:00Z")));
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->platforms.size(), 1u);
+  const auto& q = bundle->platforms[0];
+  EXPECT_EQ(q.id, p.id);
+  EXPECT_EQ(q.qe_id, p.qe_id);
+  EXPECT_EQ(q.encrypted_ppid, p.encrypted_ppid);
+  EXPECT_EQ(q.platform_manifest, p.platform_manifest);
+  EXPECT_EQ(q.pck_certs, p.pck_certs);  // byte-exact, NUL included
+  EXPECT_EQ(q.issuer_chain, p.issuer_chain);
+  EXPECT_EQ(q.certs_fetched_at, p.certs_fetched_at);
+  EXPECT_EQ(q.levels_eval_number, 18);
+  EXPECT_EQ(q.registered_at, p.registered_at);
+  EXPECT_EQ(q.raw_tcbs, p.raw_tcbs);
+}
+
+TEST(Bundle, MalformedPlatforms) {
+  std::string head = R"({"format":"thim-bundle","version":1,"items":[],"platforms":)";
+  auto platform = [](const std::string& id, const std::string& pce) {
+    return R"({"id":")" + id + R"(","qeId":"","pceId":")" + pce +
+           R"(","encryptedPpid":"","platformManifest":"","fmspc":"","caType":"","ppid":"","pckCerts":"","issuerChain":"",)"
+           R"("certsFetchedAt":0,"levelsEvaluationDataNumber":-1,"registeredAt":0,"rawTcbs":""})";
+  };
+  EXPECT_TRUE(ReadBundle(head + "[" + platform("a", "0000") + "]}").ok());
+  auto r = ReadBundle(head + "[" + platform("a", "0000") + "," + platform("a", "0000") + "]}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("appears twice"), std::string::npos);
+  r = ReadBundle(head + "[" + platform("a", "00") + "]}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("bundle.platforms[0].pceId"), std::string::npos) << r.status().message();
+  r = ReadBundle(head + "[" + platform("", "0000") + "]}");
+  ASSERT_FALSE(r.ok());
+  r = ReadBundle(head + "{}}");
+  ASSERT_FALSE(r.ok());
+  std::string extra = platform("a", "0000");
+  extra.insert(1, R"("surprise":1,)");
+  EXPECT_FALSE(ReadBundle(head + "[" + extra + "]}").ok());
 }
 
 TEST(Bundle, MalformedBundles) {

@@ -109,6 +109,73 @@ TEST_P(StoreContract, ConcurrentReadersAndWriters) {
   EXPECT_EQ(store_->List("")->size(), 20u);
 }
 
+PlatformRecord Platform(const std::string& id, const std::string& fmspc, int64_t fetched_at, std::string certs) {
+  PlatformRecord r;
+  r.id = id;
+  r.qe_id = id.substr(0, id.find('-'));
+  r.pce_id = "0000";
+  r.encrypted_ppid = std::string(768, 'E');
+  r.platform_manifest = "";
+  r.fmspc = fmspc;
+  r.ca_type = "processor";
+  r.ppid = std::string(32, '7');
+  r.pck_certs = std::move(certs);
+  r.issuer_chain = "-----BEGIN%20CERTIFICATE-----%0A";
+  r.certs_fetched_at = fetched_at;
+  r.levels_eval_number = 17;
+  r.registered_at = 5;
+  r.raw_tcbs = "00000000000000000000000000000000:1";
+  r.source = "request";
+  return r;
+}
+
+TEST_P(StoreContract, PlatformsRoundTripListAndDelete) {
+  std::string certs("[{\"tcbm\":\"x\"}]\x00\xff", 17);
+  ASSERT_TRUE(store_->PutPlatform(Platform("AA-0000", "00906ED50000", 100, certs)).ok());
+  ASSERT_TRUE(store_->PutPlatform(Platform("BB-0000", "00606A000000", 100, "[]")).ok());
+  auto got = store_->GetPlatform("AA-0000");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->pck_certs, certs);  // binary-exact
+  EXPECT_EQ(got->qe_id, "AA");
+  EXPECT_EQ(got->encrypted_ppid, std::string(768, 'E'));
+  EXPECT_EQ(got->levels_eval_number, 17);
+  EXPECT_EQ(got->registered_at, 5);
+  EXPECT_EQ(got->raw_tcbs, "00000000000000000000000000000000:1");
+  EXPECT_EQ(got->source, "request");
+  EXPECT_EQ(store_->GetPlatform("CC-0000").status().code(), StatusCode::kNotFound);
+
+  auto light = store_->ListPlatforms();
+  ASSERT_TRUE(light.ok());
+  ASSERT_EQ(light->size(), 2u);
+  EXPECT_EQ((*light)[0].id, "AA-0000");
+  EXPECT_TRUE((*light)[0].pck_certs.empty());  // a listing does not read certificates
+  EXPECT_TRUE((*light)[0].issuer_chain.empty());
+  EXPECT_EQ((*light)[0].fmspc, "00906ED50000");
+  auto full = store_->ListPlatforms("00906ED50000", true);
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->size(), 1u);
+  EXPECT_EQ((*full)[0].pck_certs, certs);
+
+  ASSERT_TRUE(store_->DeletePlatform("AA-0000").ok());
+  ASSERT_TRUE(store_->DeletePlatform("AA-0000").ok());  // absent: still OK
+  EXPECT_EQ(store_->GetPlatform("AA-0000").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListPlatforms()->size(), 1u);
+  // Collateral and platforms do not see each other.
+  EXPECT_TRUE(store_->List()->empty());
+}
+
+TEST_P(StoreContract, PlatformRollbackGuard) {
+  ASSERT_TRUE(store_->PutPlatform(Platform("AA-0000", "00906ED50000", 200, "[new]")).ok());
+  auto older = store_->PutPlatform(Platform("AA-0000", "00906ED50000", 100, "[old]"));
+  EXPECT_EQ(older.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetPlatform("AA-0000")->pck_certs, "[new]");
+  // Identity-only updates (no certificates) and newer certificates pass.
+  auto identity = Platform("AA-0000", "00906ED50000", 0, "");
+  EXPECT_TRUE(store_->PutPlatform(identity).ok());
+  EXPECT_TRUE(store_->PutPlatform(Platform("AA-0000", "00906ED50000", 300, "[newer]")).ok());
+  EXPECT_EQ(store_->GetPlatform("AA-0000")->pck_certs, "[newer]");
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, StoreContract, ::testing::Values("sqlite", "fake"));
 
 TEST(SqliteStore, SurvivesRestartAndIsPrivate) {
@@ -143,6 +210,29 @@ TEST(SqliteStore, NewerSchemaRefused) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
+}
+
+TEST(SqliteStore, MigratesAVersionOneDatabaseKeepingItsCollateral) {
+  std::string path = TempDb("v1.db");
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  // Schema version 1 exactly as it shipped, with one document in it.
+  sqlite3_exec(db,
+               "CREATE TABLE collateral (key TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL, issuer_chain TEXT NOT NULL, "
+               "content_type TEXT NOT NULL, issue_date INTEGER NOT NULL, next_update INTEGER NOT NULL, "
+               "evaluation_number INTEGER NOT NULL, fetched_at INTEGER NOT NULL) WITHOUT ROWID;"
+               "CREATE INDEX collateral_kind ON collateral(kind);"
+               "INSERT INTO collateral VALUES ('intel/rootcacrl','crl',x'3082','','application/pkix-crl',1,2,-1,3);"
+               "PRAGMA user_version = 1;",
+               nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto s = OpenSqliteStore({.path = path});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto item = (*s)->Get("intel/rootcacrl");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->body, std::string("\x30\x82", 2));
+  EXPECT_TRUE((*s)->PutPlatform(Platform("AA-0000", "00906ED50000", 1, "[]")).ok());
+  EXPECT_TRUE((*s)->GetPlatform("AA-0000").ok());
 }
 
 TEST(SqliteStore, MigratesAnEmptyDatabaseAndReopens) {
