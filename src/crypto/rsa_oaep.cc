@@ -19,38 +19,40 @@ bool SetOaepSha256(EVP_PKEY_CTX* ctx) {
          EVP_PKEY_CTX_set_rsa_mgf1_md_name(ctx, "SHA256", nullptr) == 1;
 }
 
+// One OAEP operation (encrypt or decrypt) over the EVP_PKEY API: size query,
+// then the operation. A failing operation is reported as `failure` (the
+// caller knows whether that means bad input or a ciphertext not for this key).
+using OaepInit = int (*)(EVP_PKEY_CTX*);
+using OaepOp = int (*)(EVP_PKEY_CTX*, unsigned char*, size_t*, const unsigned char*, size_t);
+StatusOr<Bytes> Oaep(EVP_PKEY* pkey, ByteSpan in, OaepInit init, OaepOp op, Status (*failure)(std::string)) {
+  Ossl<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  if (!ctx || init(ctx.get()) != 1 || !SetOaepSha256(ctx.get()))
+    return InternalError("OAEP setup failed: " + internal::OpensslErrorText());
+  size_t len = 0;
+  Bytes out;
+  if (op(ctx.get(), nullptr, &len, in.data(), in.size()) == 1) {
+    out.resize(len);
+    if (op(ctx.get(), out.data(), &len, in.data(), in.size()) == 1) {
+      out.resize(len);
+      return out;
+    }
+  }
+  return failure("OAEP operation failed: " + internal::OpensslErrorText());
+}
+
 }  // namespace
 
 StatusOr<PrivateKey> GeneratePpidEncryptionKey() { return PrivateKey::GenerateRsa(kPpidEncryptionKeyBits); }
 
 StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& key, ByteSpan plaintext) {
   if (!IsRsa(key.raw())) return InvalidArgumentError("OAEP encryption needs an RSA public key");
-  Ossl<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.raw(), nullptr));
-  if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 || !SetOaepSha256(ctx.get()))
-    return InternalError("OAEP setup failed: " + internal::OpensslErrorText());
-  size_t len = 0;
-  if (EVP_PKEY_encrypt(ctx.get(), nullptr, &len, plaintext.data(), plaintext.size()) != 1)
-    return InternalError("OAEP encryption failed: " + internal::OpensslErrorText());
-  Bytes out(len);
-  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, plaintext.data(), plaintext.size()) != 1)
-    return InvalidArgumentError("OAEP encryption failed (plaintext too long?): " + internal::OpensslErrorText());
-  out.resize(len);
-  return out;
+  // The only way a well-formed encryption fails is a plaintext too long for the key.
+  return Oaep(key.raw(), plaintext, EVP_PKEY_encrypt_init, EVP_PKEY_encrypt, InvalidArgumentError);
 }
 
 StatusOr<Bytes> RsaOaepSha256Decrypt(const PrivateKey& key, ByteSpan ciphertext) {
   if (!IsRsa(key.raw())) return InvalidArgumentError("OAEP decryption needs an RSA private key");
-  Ossl<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.raw(), nullptr));
-  if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 || !SetOaepSha256(ctx.get()))
-    return InternalError("OAEP setup failed: " + internal::OpensslErrorText());
-  size_t len = 0;
-  if (EVP_PKEY_decrypt(ctx.get(), nullptr, &len, ciphertext.data(), ciphertext.size()) != 1)
-    return DataLossError("OAEP decryption failed: " + internal::OpensslErrorText());
-  Bytes out(len);
-  if (EVP_PKEY_decrypt(ctx.get(), out.data(), &len, ciphertext.data(), ciphertext.size()) != 1)
-    return DataLossError("OAEP decryption failed: " + internal::OpensslErrorText());
-  out.resize(len);
-  return out;
+  return Oaep(key.raw(), ciphertext, EVP_PKEY_decrypt_init, EVP_PKEY_decrypt, DataLossError);
 }
 
 }  // namespace thim::crypto

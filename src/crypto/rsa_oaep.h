@@ -21,9 +21,8 @@ StatusOr<PrivateKey> GeneratePpidEncryptionKey();
 // key). InvalidArgument when the key is not RSA or the plaintext too long.
 StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& key, ByteSpan plaintext);
 
-// Decrypts an OAEP ciphertext with `key`. DataLoss "OAEP decryption failed"
-// when the ciphertext was not made for this key or was altered;
-// InvalidArgument when the key is not RSA.
+// Decrypts an OAEP ciphertext with `key`. DataLoss when the ciphertext was
+// not made for this key or was altered; InvalidArgument when the key is not RSA.
 StatusOr<Bytes> RsaOaepSha256Decrypt(const PrivateKey& key, ByteSpan ciphertext);
 
 }  // namespace thim::crypto

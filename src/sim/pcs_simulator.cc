@@ -337,63 +337,52 @@ struct PcsSimulator::Impl {
            lower(req.Param("encoding"), "pem") + "|" + lower(req.Param("platform"), "all");
   }
 
+  // Every PCS route: counts the request, applies injected faults, else
+  // `produce`s the answer; delivers it after the injected latency.
+  server::Handler Faulted(int api_version, std::function<HttpResponse(const HttpRequest&, Tamper)> produce) {
+    return [this, api_version, produce = std::move(produce)](const HttpRequest& req, Reply reply) {
+      Tamper t = Tamper::kNone;
+      int delay = 0;
+      std::optional<HttpResponse> answer = Intercept(req, api_version, &t, &delay);
+      HttpResponse r = answer ? std::move(*answer) : produce(req, t);
+      if (delay <= 0) return reply(std::move(r));
+      std::thread([reply, r = std::move(r), delay]() mutable {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        reply(std::move(r));
+      }).detach();
+    };
+  }
+
+  // Signed collateral and CRLs: memoised documents.
   server::Handler Pcs(int api_version, std::function<HttpResponse(const HttpRequest&, Tamper)> make) {
-    return [this, api_version, make = std::move(make)](const HttpRequest& req, Reply reply) {
-      Tamper t = Tamper::kNone;
-      int delay = 0;
-      std::optional<HttpResponse> answer = Intercept(req, api_version, &t, &delay);
-      HttpResponse r;
-      if (answer) {
-        r = std::move(*answer);
-      } else {
-        std::lock_guard lock(mu);  // generation reads newest_eval and the foreign PKI
-        std::string key = MemoKey(req) + "|" + std::to_string(static_cast<int>(t)) + "|" + std::to_string(newest_eval) + "|" +
-                          std::to_string(ToUnixSeconds(IssueDate(t)));
-        auto it = memo.find(key);
-        if (it == memo.end()) {
-          if (memo.size() > 10000) memo.clear();
-          it = memo.emplace(key, make(req, t)).first;
-        }
-        r = it->second;
+    return Faulted(api_version, [this, make = std::move(make)](const HttpRequest& req, Tamper t) {
+      std::lock_guard lock(mu);  // generation reads newest_eval and the foreign PKI
+      std::string key = MemoKey(req) + "|" + std::to_string(static_cast<int>(t)) + "|" + std::to_string(newest_eval) + "|" +
+                        std::to_string(ToUnixSeconds(IssueDate(t)));
+      auto it = memo.find(key);
+      if (it == memo.end()) {
+        if (memo.size() > 10000) memo.clear();
+        it = memo.emplace(key, make(req, t)).first;
       }
-      Deliver(std::move(r), delay, std::move(reply));
-    };
+      return it->second;
+    });
   }
 
-  // Answers now, or after the injected latency from a thread of its own.
-  static void Deliver(HttpResponse r, int delay_ms, Reply reply) {
-    if (delay_ms <= 0) return reply(std::move(r));
-    std::thread([reply = std::move(reply), r = std::move(r), delay_ms]() mutable {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      reply(std::move(r));
-    }).detach();
-  }
-
-  // PCK routes: the same faults as every PCS route, but no response memo (the
-  // answer depends on the platform and raw TCB; the certificates themselves
-  // are kept by PckService).
+  // PCK routes: no response memo (the answer depends on the platform and raw
+  // TCB; the certificates themselves are kept by PckService).
   server::Handler PckRoute(int api_version, PckService::Route route) {
-    return [this, api_version, route](const HttpRequest& req, Reply reply) {
-      Tamper t = Tamper::kNone;
-      int delay = 0;
-      std::optional<HttpResponse> answer = Intercept(req, api_version, &t, &delay);
-      HttpResponse r;
-      if (answer) {
-        r = std::move(*answer);
-      } else if (PckService* service = Pck(); service == nullptr) {
-        r = PcsError(500);
-      } else {
-        const IntelPki* signer;
-        uint32_t newest;
-        {
-          std::lock_guard lock(mu);  // Signer may create the foreign PKI
-          signer = &Signer(t);
-          newest = newest_eval;
-        }
-        r = service->Answer(req, route, PckLevels(newest), ForPck(t), *signer);
+    return Faulted(api_version, [this, route](const HttpRequest& req, Tamper t) {
+      PckService* service = Pck();
+      if (service == nullptr) return PcsError(500);
+      const IntelPki* signer;
+      uint32_t newest;
+      {
+        std::lock_guard lock(mu);  // Signer may create the foreign PKI
+        signer = &Signer(t);
+        newest = newest_eval;
       }
-      Deliver(std::move(r), delay, std::move(reply));
-    };
+      return service->Answer(req, route, PckLevels(newest), ForPck(t), *signer);
+    });
   }
 
   // ---- control API -------------------------------------------------------
