@@ -1,5 +1,7 @@
 // thim-sim: a simulated Intel PCS on loopback for tests and `make run`.
-// Writes its root CA to <state-dir>/root_ca.pem so thimd can pin it.
+// Writes its root CA to <state-dir>/root_ca.pem so thimd can pin it, and
+// keeps its PPID encryption key there so a restarted simulator still decrypts
+// the encrypted PPIDs of its (deterministic) platforms.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -22,9 +24,11 @@ int main(int argc, char** argv) {
   std::string address = "127.0.0.1";
   int port = 8081;
   std::string state_dir = "./.sim";
+  size_t platforms = 8;
   cli.add_option("--address", address, "listen address (loopback only in tests)");
   cli.add_option("--port", port, "listen port (0 = any)");
   cli.add_option("--state-dir", state_dir, "where the PKI is kept (created on first start)");
+  cli.add_option("--platforms", platforms, "simulated SGX platforms (listed on GET /_sim/platforms)")->check(CLI::Range(0, 1000));
   CLI11_PARSE(cli, argc, argv);
 
   auto& clock = thim::SystemClock::Instance();
@@ -39,7 +43,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "thim-sim: %s\n", st.ToString().c_str());
     return 1;
   }
-  thim::sim::PcsSimulator sim(*pki, {}, clock);
+  auto ppid_key = thim::sim::LoadOrCreatePpidKey(state_dir);
+  if (!ppid_key.ok()) {
+    std::fprintf(stderr, "thim-sim: PPID key: %s\n", ppid_key.status().ToString().c_str());
+    return 1;
+  }
+  thim::sim::PcsSimOptions sim_options;
+  sim_options.platforms = platforms;
+  sim_options.ppid_key = *ppid_key;
+  thim::sim::PcsSimulator sim(*pki, sim_options, clock);
   auto router = std::make_shared<thim::server::Router>();
   sim.AddRoutes(*router);
   thim::server::ServerOptions options;
@@ -51,7 +63,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "thim-sim: %s\n", st.ToString().c_str());
     return 1;
   }
-  std::printf("thim-sim: Intel PCS on http://%s:%u (root CA: %s/root_ca.pem)\n", address.c_str(), server.port(), state_dir.c_str());
+  std::printf("thim-sim: Intel PCS on http://%s:%u (root CA: %s/root_ca.pem, %zu platforms)\n", address.c_str(), server.port(),
+              state_dir.c_str(), platforms);
   std::fflush(stdout);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);

@@ -1,5 +1,6 @@
 #include "sim/pcs_simulator.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 
 #include "core/bytes.h"
 #include "core/pem.h"
+#include "sim/pcs_response.h"
 #include "sim/pki/collateral_writer.h"
 
 namespace thim::sim {
@@ -39,24 +41,6 @@ int ParseInt(std::optional<std::string_view> v, int fallback) {
   }
 }
 
-HttpResponse Body(std::string body, std::string content_type) {
-  HttpResponse r;
-  r.status = 200;
-  r.headers.push_back({"Content-Type", std::move(content_type)});
-  r.body = std::move(body);
-  return r;
-}
-
-HttpResponse PcsError(int status, std::string_view code, std::string_view message) {
-  HttpResponse r;
-  r.status = status;
-  if (!code.empty()) {
-    r.headers.push_back({"Error-Code", std::string(code)});
-    r.headers.push_back({"Error-Message", std::string(message)});
-  }
-  return r;
-}
-
 }  // namespace
 
 struct PcsSimulator::Impl {
@@ -64,7 +48,7 @@ struct PcsSimulator::Impl {
   PcsSimOptions options;
   const Clock& clock;
 
-  std::mutex mu;
+  mutable std::mutex mu;
   bool outage = false;
   bool v3_retired = false;
   std::string revoked;  // "tcb_signer" or "platform_ca": listed in the root CA CRL
@@ -81,6 +65,14 @@ struct PcsSimulator::Impl {
   // Generated answers, so that repeated requests get the same bytes until the
   // document is re-issued (Intel re-signs periodically, not per request).
   std::map<std::string, HttpResponse> memo;
+  uint64_t pck_calls = 0;  // pckcert + pckcerts(/config) requests, GET and POST
+
+  // The platforms and their PCK certificates, made on first use: generating
+  // the fleet encrypts PPIDs (and may generate the RSA-3072 key), which most
+  // users of the simulator never need.
+  mutable std::once_flag pck_once;
+  mutable std::unique_ptr<PckService> pck;
+  mutable Status pck_status;
 
   Impl(IntelPki p, PcsSimOptions o, const Clock& c) : pki(std::move(p)), options(std::move(o)), clock(c), newest_eval(options.newest_eval) {}
 
@@ -120,6 +112,55 @@ struct PcsSimulator::Impl {
     return levels;
   }
 
+  // The SGX TCB levels PCK certificates exist for: the union of the levels of
+  // every evaluation number published up to `newest`, highest first (in
+  // descending lexicographic order of the 17 values, which extends Intel's
+  // partial order, as a TCB info lists its levels).
+  std::vector<intel::SgxTcb> PckLevels(uint32_t newest) const {
+    std::vector<intel::SgxTcb> all;
+    for (uint32_t eval = options.oldest_eval; eval <= newest; ++eval)
+      for (const auto& level : Levels(eval, false))
+        if (std::find(all.begin(), all.end(), level.sgx) == all.end()) all.push_back(level.sgx);
+    std::sort(all.begin(), all.end(), [](const intel::SgxTcb& a, const intel::SgxTcb& b) {
+      return std::tie(a.components, a.pcesvn) > std::tie(b.components, b.pcesvn);
+    });
+    return all;
+  }
+
+  uint32_t NewestEval() const {
+    std::lock_guard lock(mu);
+    return newest_eval;
+  }
+
+  // The PCK service, or null when the fleet could not be made (pck_status says why).
+  PckService* Pck() const {
+    std::call_once(pck_once, [this] {
+      StatusOr<crypto::PrivateKey> key = options.ppid_key ? StatusOr<crypto::PrivateKey>(*options.ppid_key) : ProcessPpidKey();
+      if (!key.ok()) {
+        pck_status = key.status();
+        return;
+      }
+      FleetOptions fleet_options{.count = options.platforms, .seed = options.platform_seed,
+                                 .not_available_every = options.not_available_every, .fmspcs = options.sgx_fmspcs};
+      auto fleet = PlatformFleet::Create(fleet_options, *key);
+      if (!fleet.ok()) {
+        pck_status = fleet.status();
+        return;
+      }
+      pck = std::make_unique<PckService>(pki, std::move(*fleet));
+    });
+    return pck.get();
+  }
+
+  static PckTamper ForPck(Tamper t) {
+    switch (t) {
+      case Tamper::kBadSignature: return PckTamper::kBadSignature;
+      case Tamper::kWrongFmspc: return PckTamper::kWrongFmspc;
+      case Tamper::kForeignRoot: return PckTamper::kForeignRoot;
+      default: return PckTamper::kNone;  // an issue date does not apply to certificates
+    }
+  }
+
   const IntelPki& Signer(Tamper t) {
     if (t != Tamper::kForeignRoot) return pki;
     if (!foreign) foreign = std::make_unique<IntelPki>(*IntelPki::Create(clock.Now() - std::chrono::hours(24)));
@@ -138,7 +179,7 @@ struct PcsSimulator::Impl {
     const IntelPki& signer = Signer(t);
     auto doc = SignDocument(name, body, signer.tcb_signer().key);
     if (!doc.ok()) return PcsError(500, "", "");
-    HttpResponse r = Body(Tampered(*doc, t), "application/json");
+    HttpResponse r = PcsBody(Tampered(*doc, t), "application/json");
     r.headers.push_back({chain_header, PercentEncode(signer.TcbSigningChainPem())});
     return r;
   }
@@ -230,8 +271,8 @@ struct PcsSimulator::Impl {
     if (!crl.ok()) return PcsError(500, "", "");
     Bytes bytes = crl->der();
     if (t == Tamper::kBadSignature) bytes[bytes.size() - 3] ^= 0x01;
-    HttpResponse r = der ? Body(std::string(bytes.begin(), bytes.end()), "application/pkix-crl")
-                         : Body(EncodePem("X509 CRL", bytes), "application/x-pem-file");
+    HttpResponse r = der ? PcsBody(std::string(bytes.begin(), bytes.end()), "application/pkix-crl")
+                         : PcsBody(EncodePem("X509 CRL", bytes), "application/x-pem-file");
     r.headers.push_back({"SGX-PCK-CRL-Issuer-Chain", PercentEncode(signer.PckCaChainPem(type))});
     return r;
   }
@@ -246,14 +287,14 @@ struct PcsSimulator::Impl {
     if (!crl.ok()) return PcsError(500, "", "");
     Bytes bytes = crl->der();
     if (t == Tamper::kBadSignature) bytes[bytes.size() - 3] ^= 0x01;
-    return Body(std::string(bytes.begin(), bytes.end()), "application/pkix-crl");
+    return PcsBody(std::string(bytes.begin(), bytes.end()), "application/pkix-crl");
   }
 
   HttpResponse Fmspcs() {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& f : options.sgx_fmspcs) list.push_back({{"fmspc", f}, {"platform", "E3"}});
     for (const auto& f : options.tdx_fmspcs) list.push_back({{"fmspc", f}, {"platform", "E5"}});
-    return Body(list.dump(), "application/json");
+    return PcsBody(list.dump(), "application/json");
   }
 
   // ---- request pipeline ------------------------------------------------
@@ -264,6 +305,7 @@ struct PcsSimulator::Impl {
     std::lock_guard lock(mu);
     ++stats[req.path];
     ++total;
+    if (req.path.find("/pckcert") != std::string::npos) ++pck_calls;
     *delay_ms = latency_ms;
     if (outage) return PcsError(503, "", "");
     if (api_version == 3 && v3_retired) {
@@ -295,31 +337,52 @@ struct PcsSimulator::Impl {
            lower(req.Param("encoding"), "pem") + "|" + lower(req.Param("platform"), "all");
   }
 
-  server::Handler Pcs(int api_version, std::function<HttpResponse(const HttpRequest&, Tamper)> make) {
-    return [this, api_version, make = std::move(make)](const HttpRequest& req, Reply reply) {
+  // Every PCS route: counts the request, applies injected faults, else
+  // `produce`s the answer; delivers it after the injected latency.
+  server::Handler Faulted(int api_version, std::function<HttpResponse(const HttpRequest&, Tamper)> produce) {
+    return [this, api_version, produce = std::move(produce)](const HttpRequest& req, Reply reply) {
       Tamper t = Tamper::kNone;
       int delay = 0;
       std::optional<HttpResponse> answer = Intercept(req, api_version, &t, &delay);
-      HttpResponse r;
-      if (answer) {
-        r = std::move(*answer);
-      } else {
-        std::lock_guard lock(mu);  // generation reads newest_eval and the foreign PKI
-        std::string key = MemoKey(req) + "|" + std::to_string(static_cast<int>(t)) + "|" + std::to_string(newest_eval) + "|" +
-                          std::to_string(ToUnixSeconds(IssueDate(t)));
-        auto it = memo.find(key);
-        if (it == memo.end()) {
-          if (memo.size() > 10000) memo.clear();
-          it = memo.emplace(key, make(req, t)).first;
-        }
-        r = it->second;
-      }
+      HttpResponse r = answer ? std::move(*answer) : produce(req, t);
       if (delay <= 0) return reply(std::move(r));
       std::thread([reply, r = std::move(r), delay]() mutable {
         std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         reply(std::move(r));
       }).detach();
     };
+  }
+
+  // Signed collateral and CRLs: memoised documents.
+  server::Handler Pcs(int api_version, std::function<HttpResponse(const HttpRequest&, Tamper)> make) {
+    return Faulted(api_version, [this, make = std::move(make)](const HttpRequest& req, Tamper t) {
+      std::lock_guard lock(mu);  // generation reads newest_eval and the foreign PKI
+      std::string key = MemoKey(req) + "|" + std::to_string(static_cast<int>(t)) + "|" + std::to_string(newest_eval) + "|" +
+                        std::to_string(ToUnixSeconds(IssueDate(t)));
+      auto it = memo.find(key);
+      if (it == memo.end()) {
+        if (memo.size() > 10000) memo.clear();
+        it = memo.emplace(key, make(req, t)).first;
+      }
+      return it->second;
+    });
+  }
+
+  // PCK routes: no response memo (the answer depends on the platform and raw
+  // TCB; the certificates themselves are kept by PckService).
+  server::Handler PckRoute(int api_version, PckService::Route route) {
+    return Faulted(api_version, [this, route](const HttpRequest& req, Tamper t) {
+      PckService* service = Pck();
+      if (service == nullptr) return PcsError(500);
+      const IntelPki* signer;
+      uint32_t newest;
+      {
+        std::lock_guard lock(mu);  // Signer may create the foreign PKI
+        signer = &Signer(t);
+        newest = newest_eval;
+      }
+      return service->Answer(req, route, PckLevels(newest), ForPck(t), *signer);
+    });
   }
 
   // ---- control API -------------------------------------------------------
@@ -353,7 +416,7 @@ struct PcsSimulator::Impl {
       tamper = Tamper::kNone;
       newest_eval = options.newest_eval;
       stats.clear();
-      total = 0;
+      total = pck_calls = 0;
     }
     return HttpResponse::Json(200, R"({"ok":true})");
   }
@@ -362,7 +425,7 @@ struct PcsSimulator::Impl {
     std::lock_guard lock(mu);
     nlohmann::json paths = nlohmann::json::object();
     for (const auto& [path, n] : stats) paths[path] = n;
-    nlohmann::json j = {{"total", total}, {"paths", paths}, {"newestEvaluationDataNumber", newest_eval}};
+    nlohmann::json j = {{"total", total}, {"paths", paths}, {"pckCalls", pck_calls}, {"newestEvaluationDataNumber", newest_eval}};
     return HttpResponse::Json(200, j.dump());
   }
 };
@@ -372,6 +435,27 @@ PcsSimulator::PcsSimulator(IntelPki pki, PcsSimOptions options, const Clock& clo
 PcsSimulator::~PcsSimulator() = default;
 
 const IntelPki& PcsSimulator::pki() const { return impl_->pki; }
+
+std::vector<SimPlatform> PcsSimulator::Platforms() const {
+  PckService* service = impl_->Pck();
+  return service ? service->fleet().platforms() : std::vector<SimPlatform>{};
+}
+
+std::vector<SimPckLevel> PcsSimulator::PlatformLevels(const SimPlatform& platform) const {
+  PckService* service = impl_->Pck();
+  if (!service) return {};
+  return service->Levels(platform, impl_->PckLevels(impl_->NewestEval()));
+}
+
+StatusOr<SimPckAnswer> PcsSimulator::SelectPck(const SimPlatform& platform, const Bytes& raw_cpusvn, uint16_t raw_pcesvn) const {
+  PckService* service = impl_->Pck();
+  if (!service) return impl_->pck_status;
+  const auto& fleet = service->fleet().platforms();
+  // Only the fleet's own platforms: a caller's copy must describe one of them.
+  if (platform.index >= fleet.size() || fleet[platform.index].ppid != platform.ppid)
+    return NotFoundError("not a platform of this simulator");
+  return service->Select(fleet[platform.index], raw_cpusvn, raw_pcesvn, impl_->PckLevels(impl_->NewestEval()));
+}
 
 void PcsSimulator::AddRoutes(server::Router& router) {
   Impl* s = impl_.get();
@@ -384,6 +468,11 @@ void PcsSimulator::AddRoutes(server::Router& router) {
     router.Add("GET", base + "qve/identity", "sim", s->Pcs(v, [s, v](const HttpRequest& r, Tamper t) { return s->Identity(r, EnclaveId::kQve, v, t); }));
     router.Add("GET", base + "qae/identity", "sim", s->Pcs(v, [s, v](const HttpRequest& r, Tamper t) { return s->Identity(r, EnclaveId::kQae, v, t); }));
     router.Add("GET", base + "pckcrl", "sim", s->Pcs(v, [s](const HttpRequest& r, Tamper t) { return s->PckCrl(r, t); }));
+    for (auto [name, route] : {std::pair{"pckcert", PckService::Route::kPckCert}, {"pckcerts", PckService::Route::kPckCerts},
+                               {"pckcerts/config", PckService::Route::kPckCertsConfig}}) {
+      router.Add("GET", base + name, "sim", s->PckRoute(v, route));
+      router.Add("POST", base + name, "sim", s->PckRoute(v, route));
+    }
   }
   router.Add("GET", "/sgx/certification/v4/tcbevaluationdatanumbers", "sim",
              s->Pcs(4, [s](const HttpRequest&, Tamper t) { return s->EvalNumbers(TeeType::kSgx, t); }));
@@ -398,6 +487,10 @@ void PcsSimulator::AddRoutes(server::Router& router) {
   for (const char* p : {"/_sim/outage", "/_sim/v3-retired", "/_sim/latency", "/_sim/force", "/_sim/tamper", "/_sim/new-eval-number", "/_sim/reset", "/_sim/revoke"})
     router.Add("POST", p, "sim_control", [s](const HttpRequest& r, Reply reply) { reply(s->Control(r)); });
   router.Add("GET", "/_sim/stats", "sim_control", [s](const HttpRequest&, Reply reply) { reply(s->Stats()); });
+  router.Add("GET", "/_sim/platforms", "sim_control", [s](const HttpRequest&, Reply reply) {
+    PckService* service = s->Pck();
+    reply(service ? HttpResponse::Json(200, service->PlatformsJson()) : HttpResponse::Error(s->pck_status));
+  });
 }
 
 }  // namespace thim::sim
