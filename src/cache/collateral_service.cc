@@ -73,6 +73,16 @@ struct CollateralService::Impl {
   Index index;
 
   std::mutex negative_mu;
+  // Per key: where the copy served came from and how the last attempt went (admin listings).
+  mutable std::mutex outcome_mu;
+  std::unordered_map<std::string, ItemHistory> history;
+  void Record(const std::string& key, std::string outcome, const char* source = nullptr) {
+    std::lock_guard lock(outcome_mu);
+    ItemHistory& h = history[key];
+    h.last_outcome = std::move(outcome);
+    h.last_attempt = clock.Now();
+    if (source) h.source = source;
+  }
   std::unordered_map<std::string, std::pair<Status, TimePoint>> negative;  // key → (error, until)
 
   std::mutex flights_mu;
@@ -296,6 +306,7 @@ struct CollateralService::Impl {
     Status st = fetched.ok() ? InterpretUpstream(key, *fetched) : fetched.status();
     if (!st.ok()) {
       spdlog::warn("fetch of {} failed: {}", key.Describe(), st.ToString());
+      Record(k, "failed: " + st.ToString());
       if (st.code() == StatusCode::kNotFound && !current) {
         std::lock_guard lock(negative_mu);
         negative[k] = {st, clock.Now() + options.negative_ttl};
@@ -327,6 +338,7 @@ struct CollateralService::Impl {
                     reason == FetchReason::kAdmin && doc.request_id.empty() ? "offered by an admin import or refresh"
                                                                             : "from upstream (request " + doc.request_id + ")",
                     validated.status().ToString());
+      Record(k, "rejected: " + validated.status().ToString());
       CountLabeled("thim_validation_rejected_total", "Upstream documents rejected by validation",
                    {{"kind", std::string(key.KindName())}, {"reason", std::string(StatusCodeName(validated.status().code()))}});
       if (current) {
@@ -351,6 +363,7 @@ struct CollateralService::Impl {
       // Rollback guard: upstream (or an import) offered something older than
       // what we hold. Keep ours.
       spdlog::error("rollback rejected for {}: {}", key.Describe(), put.message());
+      Record(k, "rejected: older than the stored document (rollback guard)");
       CountLabeled("thim_rollback_rejected_total", "Documents older than the stored one, rejected", {{"kind", std::string(key.KindName())}});
       if (current) {
         ScheduleRefresh(*current, false);
@@ -380,7 +393,10 @@ struct CollateralService::Impl {
       std::lock_guard lock(negative_mu);
       negative.erase(k);
     }
-    if (reason == FetchReason::kRefresh) CountRefresh(current && current->response->body == doc.body ? "unchanged" : "updated");
+    const bool unchanged = current && current->response->body == doc.body;
+    if (reason == FetchReason::kRefresh) CountRefresh(unchanged ? "unchanged" : "updated");
+    Record(k, unchanged ? "ok: unchanged" : "ok: updated",
+           reason == FetchReason::kAdmin && doc.request_id.empty() ? "import" : "upstream");
     return item;
   }
 
@@ -423,6 +439,7 @@ Status CollateralService::Start() {
       continue;
     }
     s.Publish(s.MakeItem(*key, stored));
+    s.Record(stored.key, "loaded from the store", "store");
     ++loaded;
   }
   spdlog::info("loaded {} collateral items from the store", loaded);
@@ -566,6 +583,13 @@ StatusOr<std::vector<BundleItem>> CollateralService::ExportItems() const {
     out.push_back(std::move(item));
   }
   return out;
+}
+
+std::optional<ItemHistory> CollateralService::History(const CollateralKey& key) const {
+  std::lock_guard lock(impl_->outcome_mu);
+  auto it = impl_->history.find(key.CacheKey());
+  if (it == impl_->history.end()) return std::nullopt;
+  return it->second;
 }
 
 std::shared_ptr<const CachedItem> CollateralService::Peek(const CollateralKey& key) const { return impl_->index.Find(key.CacheKey()); }

@@ -42,6 +42,13 @@ struct CachedItem {
   TimePoint fetched_at{};
 };
 
+// Where an item's copy came from and how the last attempt to fetch it went.
+struct ItemHistory {
+  std::string source = "upstream";  // "upstream", "import" or "store" (loaded at start)
+  std::string last_outcome;         // "ok: updated", "ok: unchanged", "failed: …", "rejected: …", "loaded from the store"
+  TimePoint last_attempt{};
+};
+
 enum class StalePolicy {
   kServeFlagged,  // past the grace window: still serve, flagged (Warning header)
   kUnavailable,   // past the grace window: 503
@@ -117,6 +124,9 @@ class CollateralService {
 
   // The published item for `key`, or null; never fetches.
   std::shared_ptr<const CachedItem> Peek(const CollateralKey& key) const;
+
+  // The item's source and last fetch outcome, if it was ever loaded or fetched.
+  std::optional<ItemHistory> History(const CollateralKey& key) const;
 
   // Every published item (for admin listings and metrics).
   std::vector<std::shared_ptr<const CachedItem>> Snapshot() const;

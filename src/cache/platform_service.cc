@@ -313,7 +313,10 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
     r.pck_certs = fetched.body;
     r.issuer_chain = fetched.issuer_chain;
     r.certs_fetched_at = fetched_at;
-    r.levels_eval_number = CurrentEvalNumber(valid.fmspc);
+    // The TCB info the certificates will be selected with; its evaluation
+    // number tells the refresher when a newer one (TCB recovery) appears.
+    auto tcb_item = SelectionTcbItem(valid.fmspc);
+    r.levels_eval_number = std::max(CurrentEvalNumber(valid.fmspc), tcb_item.ok() ? (*tcb_item)->evaluation_number : int64_t{-1});
     return r;
   }
 
@@ -372,10 +375,13 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
   }
 
   // Merges what the client told us about itself into the stored identity.
-  static bool MergeIdentity(store::PlatformRecord& r, const PlatformIdentity& id) {
+  // Without `overwrite`, only fields still empty are filled: OAEP makes every
+  // encrypted PPID a client sends different, and rewriting the record each
+  // time would only churn the store and the memo.
+  static bool MergeIdentity(store::PlatformRecord& r, const PlatformIdentity& id, bool overwrite = true) {
     bool changed = false;
     auto set = [&](std::string& field, const std::string& value) {
-      if (!value.empty() && field != value) {
+      if (!value.empty() && field != value && (overwrite || field.empty())) {
         field = value;
         changed = true;
       }
@@ -402,7 +408,7 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
     std::shared_ptr<ParsedPlatform> p = loaded.ok() ? *loaded : nullptr;
     if (p && !p->certs.empty()) {
       store::PlatformRecord r = p->record;
-      if (MergeIdentity(r, identity)) {  // e.g. a PPID learned later: keep it for re-fetches
+      if (MergeIdentity(r, identity, /*overwrite=*/false)) {  // e.g. a PPID learned later: keep it for re-fetches
         store->PutPlatform(r).ok();
         auto updated = ParseStored(r);
         Publish(updated);

@@ -51,6 +51,10 @@ json Describe(const cache::CollateralService& service, const cache::CachedItem& 
   j["evaluationDataNumber"] = item.evaluation_number;
   j["stale"] = service.Decide(item).stale;
   j["bytes"] = item.response->body.size();
+  if (auto h = service.History(item.key)) {
+    j["source"] = h->source;
+    j["lastRefresh"] = {{"at", FormatRfc3339(h->last_attempt)}, {"outcome", h->last_outcome}};
+  }
   return j;
 }
 

@@ -29,7 +29,13 @@ class AdminApi : public ThimdWithSim {
 TEST_F(AdminApi, EveryRouteRequiresTheToken) {
   StartWithToken();
   const std::pair<std::string, std::string> routes[] = {
-      {"GET", "/admin/cache"}, {"POST", "/admin/refresh"}, {"GET", "/admin/baselines"}, {"PUT", "/admin/baselines"}};
+      {"GET", "/admin/cache"},        {"POST", "/admin/refresh"},        {"GET", "/admin/baselines"},
+      {"PUT", "/admin/baselines"},    {"GET", "/admin/bundle"},          {"PUT", "/admin/bundle"},
+      {"GET", "/admin/platforms"},    {"GET", "/admin/platform?id=x"},   {"DELETE", "/admin/platforms?id=x"},
+      {"GET", "/admin/tenants"},      {"PUT", "/admin/tenants?tenant=a&baseline=early"}, {"DELETE", "/admin/tenants?tenant=a"},
+      {"PUT", "/admin/floor?value=1"}, {"GET", "/admin/baselines/impact?baseline=early"},
+      {"POST", "/admin/refresh?platform=x"},
+      {"PUT", "/sgx/certification/v4/platformcollateral"}, {"PUT", "/sgx/certification/v3/platformcollateral"}};
   for (const auto& [method, path] : routes) {
     for (const std::string& token : {std::string(), std::string("wrong"), std::string(kToken) + "x"}) {
       auto r = Call(method, path, token, method == "PUT" ? R"({"default":"early"})" : "");

@@ -1,6 +1,10 @@
 // PCK certificates through thimd against thim-sim's platforms: selection
 // equal to the simulator's own for a matrix of raw TCBs, the THIM JSON form,
 // pckcerts, registration and fill modes, TCB recovery, offline export/import.
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <sstream>
+
 #include "core/bytes.h"
 #include "crypto/public_key.h"
 #include "harness.h"
@@ -474,6 +478,32 @@ TEST_F(Platforms, TenantsAndFloorAreManagedThroughTheAdminApi) {
   EXPECT_EQ(Admin("PUT", "/admin/floor?value=-1").status, 400);
   ASSERT_EQ(Admin("DELETE", "/admin/tenants?tenant=contoso").status, 200);
   EXPECT_EQ(Admin("DELETE", "/admin/tenants?tenant=contoso").status, 404);
+}
+
+TEST_F(Platforms, AdminActionsAreLoggedButTokensNeverAre) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  logger->set_level(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  StartThimd(PlatformConfig());
+  spdlog::set_default_logger(logger);  // App::Start may have installed its own
+  const auto& p = sim_->Platforms()[0];
+  ASSERT_EQ(Register(p).status, 200);
+  EXPECT_EQ(Register(p, "not-the-user-token").status, 401);
+  ASSERT_EQ(Admin("GET", "/admin/platforms").status, 200);
+  ASSERT_EQ(Admin("PUT", "/admin/floor?value=0").status, 200);
+  EXPECT_EQ(Send("GET", "/admin/platforms", "admin-token: wrong-admin-token\r\n").status, 401);
+  StopThimd();
+  spdlog::set_default_logger(previous);
+  std::string log = captured.str();
+  EXPECT_NE(log.find("admin: list platforms"), std::string::npos) << log;
+  EXPECT_NE(log.find("admin: set floor"), std::string::npos) << log;
+  EXPECT_NE(log.find("admin: refused"), std::string::npos) << log;
+  EXPECT_NE(log.find("registration of platform"), std::string::npos) << log;
+  EXPECT_NE(log.find("registration refused"), std::string::npos) << log;
+  for (const char* secret : {kAdminToken, kUserToken, "wrong-admin-token", "not-the-user-token"})
+    EXPECT_EQ(log.find(secret), std::string::npos) << "logged: " << secret;
 }
 
 }  // namespace

@@ -84,3 +84,35 @@ TEST(Config, EnvironmentOverridesSecrets) {
 
 }  // namespace
 }  // namespace thim::thimd
+
+namespace thim::thimd {
+namespace {
+
+TEST(Config, PlatformsSectionAndRegistrationToken) {
+  auto defaults = ParseConfig("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->platforms.fill_mode, "lazy");
+  EXPECT_EQ(defaults->platforms.refetch_interval_hours, 168);
+  EXPECT_TRUE(defaults->admin.user_token_sha256.empty());  // registration off unless configured
+  std::string user(64, 'b'), admin(64, 'a');
+  auto c = ParseConfig(R"({"platforms": {"fill_mode": "req", "refetch_interval_hours": 24, "min_refetch_interval_seconds": 60,
+      "check_interval_seconds": 30, "memory_cache_platforms": 500, "worker_threads": 3, "max_age_seconds": 3600},
+      "admin": {"token_sha256": ")" + admin + R"(", "user_token_sha256": ")" + user + R"("}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->platforms.fill_mode, "req");
+  EXPECT_EQ(c->platforms.refetch_interval_hours, 24);
+  EXPECT_EQ(c->platforms.min_refetch_interval_seconds, 60);
+  EXPECT_EQ(c->platforms.check_interval_seconds, 30);
+  EXPECT_EQ(c->platforms.memory_cache_platforms, 500);
+  EXPECT_EQ(c->platforms.worker_threads, 3);
+  EXPECT_EQ(c->platforms.max_age_seconds, 3600);
+  EXPECT_EQ(c->admin.user_token_sha256, user);
+  ExpectError(R"({"platforms": {"fill_mode": "eager"}})", "platforms.fill_mode");
+  ExpectError(R"({"platforms": {"worker_threads": 0}})", "platforms.worker_threads");
+  ExpectError(R"({"platforms": {"refetch_hours": 1}})", "platforms.refetch_hours");
+  ExpectError(R"({"admin": {"user_token_sha256": "abc"}})", "admin.user_token_sha256");
+  ExpectError(R"({"admin": {"token_sha256": ")" + admin + R"(", "user_token_sha256": ")" + admin + R"("}})", "must differ");
+}
+
+}  // namespace
+}  // namespace thim::thimd
