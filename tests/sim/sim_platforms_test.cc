@@ -247,6 +247,22 @@ TEST_F(SimPlatforms, IdentitiesAreDeterministicInTheSeed) {
   EXPECT_NE(third[0].qe_id, first[0].qe_id);
 }
 
+TEST_F(SimPlatforms, WithoutAKeyUsesOneKeyPerProcess) {
+  PcsSimOptions options;  // no ppid_key
+  options.platforms = 2;
+  Start(options);
+  auto process_key = ProcessPpidKey();
+  ASSERT_TRUE(process_key.ok());
+  ASSERT_EQ(platforms_.size(), 2u);
+  EXPECT_EQ(*crypto::RsaOaepSha256Decrypt(*process_key, *HexDecode(platforms_[1].encrypted_ppid)), platforms_[1].ppid);
+  ExpectPckCertsBody(platforms_[1], Get(GetPckCerts(platforms_[1])));
+
+  options.platforms = 0;
+  Start(options);
+  EXPECT_TRUE(sim_->Platforms().empty());
+  EXPECT_EQ(Get("/_sim/platforms").body, "[]");
+}
+
 TEST_F(SimPlatforms, ListsPlatformsOnTheControlApi) {
   ClientResponse r = Get("/_sim/platforms");
   ASSERT_EQ(r.status, 200);
