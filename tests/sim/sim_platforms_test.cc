@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -308,6 +309,17 @@ TEST_F(SimPlatforms, GetPckCertsListsEveryLevelWithItsCertificate) {
     // Certificates never change within a run.
     EXPECT_EQ(Get(GetPckCerts(p)).body, r.body);
   }
+}
+
+TEST_F(SimPlatforms, ConcurrentFirstRequestsGetTheSameCertificates) {
+  const SimPlatform& p = Platform(7);  // nothing issued for it yet
+  std::vector<std::string> bodies(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < bodies.size(); ++i) threads.emplace_back([&, i] { bodies[i] = Get(GetPckCerts(p)).body; });
+  for (auto& t : threads) t.join();
+  ClientResponse later = Get(GetPckCerts(p));
+  ExpectPckCertsBody(p, later);
+  for (const auto& body : bodies) EXPECT_EQ(body, later.body);
 }
 
 TEST_F(SimPlatforms, PckCertsConfigListsTheSameSet) {
