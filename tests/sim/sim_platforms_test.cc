@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -247,6 +248,22 @@ TEST_F(SimPlatforms, IdentitiesAreDeterministicInTheSeed) {
   EXPECT_NE(third[0].qe_id, first[0].qe_id);
 }
 
+TEST_F(SimPlatforms, WithoutAKeyUsesOneKeyPerProcess) {
+  PcsSimOptions options;  // no ppid_key
+  options.platforms = 2;
+  Start(options);
+  auto process_key = ProcessPpidKey();
+  ASSERT_TRUE(process_key.ok());
+  ASSERT_EQ(platforms_.size(), 2u);
+  EXPECT_EQ(*crypto::RsaOaepSha256Decrypt(*process_key, *HexDecode(platforms_[1].encrypted_ppid)), platforms_[1].ppid);
+  ExpectPckCertsBody(platforms_[1], Get(GetPckCerts(platforms_[1])));
+
+  options.platforms = 0;
+  Start(options);
+  EXPECT_TRUE(sim_->Platforms().empty());
+  EXPECT_EQ(Get("/_sim/platforms").body, "[]");
+}
+
 TEST_F(SimPlatforms, ListsPlatformsOnTheControlApi) {
   ClientResponse r = Get("/_sim/platforms");
   ASSERT_EQ(r.status, 200);
@@ -292,6 +309,17 @@ TEST_F(SimPlatforms, GetPckCertsListsEveryLevelWithItsCertificate) {
     // Certificates never change within a run.
     EXPECT_EQ(Get(GetPckCerts(p)).body, r.body);
   }
+}
+
+TEST_F(SimPlatforms, ConcurrentFirstRequestsGetTheSameCertificates) {
+  const SimPlatform& p = Platform(7);  // nothing issued for it yet
+  std::vector<std::string> bodies(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < bodies.size(); ++i) threads.emplace_back([&, i] { bodies[i] = Get(GetPckCerts(p)).body; });
+  for (auto& t : threads) t.join();
+  ClientResponse later = Get(GetPckCerts(p));
+  ExpectPckCertsBody(p, later);
+  for (const auto& body : bodies) EXPECT_EQ(body, later.body);
 }
 
 TEST_F(SimPlatforms, PckCertsConfigListsTheSameSet) {
