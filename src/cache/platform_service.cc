@@ -181,7 +181,8 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
 
   // ---- workers -------------------------------------------------------------
   std::mutex work_mu;
-  std::condition_variable work_cv;
+  std::condition_variable work_cv;     // workers wait here
+  std::condition_variable refresh_cv;  // the refresher waits here (its own: a notify_one must reach a worker)
   std::deque<std::function<void()>> work;
   std::vector<std::thread> workers;
   std::thread refresher;
@@ -212,7 +213,7 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
   void RefresherLoop() {
     std::unique_lock lock(work_mu);
     while (!stopping) {
-      work_cv.wait_for(lock, options.check_interval, [&] { return stopping; });
+      refresh_cv.wait_for(lock, options.check_interval, [&] { return stopping; });
       if (stopping) return;
       lock.unlock();
       RefreshDue();
@@ -629,6 +630,7 @@ void PlatformService::Stop() {
     s.stopping = true;
   }
   s.work_cv.notify_all();
+  s.refresh_cv.notify_all();
   for (auto& t : s.workers)
     if (t.joinable()) t.join();
   s.workers.clear();

@@ -37,7 +37,7 @@ TEST(PckQuery, IntelAndPccsFormsAreNormalised) {
 }
 
 TEST(PckQuery, EachMalformedFieldIsNamed) {
-  std::string ppid(768, 'A');
+  std::string ppid(768, 'A'), zeros(768, '0'), long_qeid(261, 'A'), short_cpusvn = kCpusvn.substr(2);
   struct Case {
     std::optional<std::string_view> qeid, ppid, manifest, cpusvn, pcesvn, pceid;
     const char* names;
@@ -46,12 +46,12 @@ TEST(PckQuery, EachMalformedFieldIsNamed) {
       {std::nullopt, ppid, std::nullopt, kCpusvn, "0000", std::nullopt, "pceid"},
       {std::nullopt, ppid, std::nullopt, kCpusvn, "0000", "00000", "pceid"},
       {std::nullopt, "ABC", std::nullopt, kCpusvn, "0000", "0000", "encrypted_ppid"},
-      {std::nullopt, std::string(768, '0'), std::nullopt, kCpusvn, "0000", "0000", "all zeros"},
+      {std::nullopt, zeros, std::nullopt, kCpusvn, "0000", "0000", "all zeros"},
       {std::nullopt, std::nullopt, std::nullopt, kCpusvn, "0000", "0000", "required"},
       {"XYZ", std::nullopt, std::nullopt, kCpusvn, "0000", "0000", "qeid"},
-      {std::string(261, 'A'), std::nullopt, std::nullopt, kCpusvn, "0000", "0000", "qeid"},
+      {long_qeid, std::nullopt, std::nullopt, kCpusvn, "0000", "0000", "qeid"},
       {std::nullopt, ppid, std::nullopt, std::nullopt, "0000", "0000", "cpusvn"},
-      {std::nullopt, ppid, std::nullopt, kCpusvn.substr(2), "0000", "0000", "cpusvn"},
+      {std::nullopt, ppid, std::nullopt, short_cpusvn, "0000", "0000", "cpusvn"},
       {std::nullopt, ppid, std::nullopt, kCpusvn, std::nullopt, "0000", "pcesvn"},
       {std::nullopt, ppid, std::nullopt, kCpusvn, "0G00", "0000", "pcesvn"},
       {std::nullopt, std::nullopt, "ABC", std::nullopt, std::nullopt, "0000", "platformManifest"},

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "core/pem.h"
 #include "sim/pki/intel_pki.h"
 
