@@ -13,6 +13,7 @@
 // Thread-safety: VerifyQuote and ApplyPolicy are reentrant; CollateralCache
 // is internally synchronised.
 #pragma once
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,6 +86,8 @@ struct VerificationResult {
   std::string fmspc;          // from the PCK certificate, upper-case hex
   std::string pce_id;
   std::string pck_ca;         // "processor" / "platform"
+  std::array<uint8_t, 16> pck_tcb_components{};  // SGX TCB COMP01..16 SVNs of the PCK certificate
+  uint16_t pck_pcesvn = 0;
   std::string platform_status;    // the matched TCB level's status (TDX: after merging the module status)
   std::string qe_status;          // QE identity TCB status: "UpToDate", "OutOfDate", "Revoked", "NotSupported"
   std::string tdx_module_status;  // "UpToDate", "OutOfDate", "Revoked" (TDX only)

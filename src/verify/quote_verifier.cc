@@ -195,6 +195,8 @@ VerificationResult VerifyQuote(ByteSpan quote_bytes, const PreparedCollateral& c
   r.fmspc = p.FmspcHex();
   r.pce_id = p.PceIdHex();
   r.pck_ca = intel::PckCaTypeName(p.ca_type);
+  r.pck_tcb_components = p.tcb.components;
+  r.pck_pcesvn = p.tcb.pcesvn;
   run.Ok("pck_chain", "FMSPC " + r.fmspc + ", " + r.pck_ca + " CA");
   CheckExpiration(r, c, *pck);
 
