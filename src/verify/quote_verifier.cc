@@ -275,8 +275,8 @@ VerificationResult VerifyQuote(ByteSpan quote_bytes, const PreparedCollateral& c
         return run.Fail("tcb_level", "TCB_NOT_SUPPORTED", "no level of " + m->id + " is at or below module SVN " + std::to_string(svn[0]),
                         Verdict::kTcbNotSupported);
       r.tdx_module_status = intel::TcbStatusName(*module_status);
-      Verdict tdx_status = platform;
       platform = ConvergeWithTdxModule(platform, *module_status);
+      Verdict tdx_status = platform;  // the TDX level status merged with the module's
       // TD 1.5 relaunch advice (TDRelaunchCheck): an out-of-date module already
       // updated in place (TEE_TCB_SVN2) only needs the TD relaunched.
       if (q.body_type == BodyType::kTd15 && qe_status != QeStatus::kOutOfDate && qe_status != QeStatus::kRevoked &&
