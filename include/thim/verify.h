@@ -127,6 +127,24 @@ class PreparedCollateral;
 StatusOr<std::shared_ptr<const PreparedCollateral>> PrepareCollateral(const Collateral& collateral,
                                                                       const crypto::Certificate& root);
 
+// An in-process cache of prepared collateral keyed by its exact content (and
+// the root), so that a service verifying many quotes of a platform parses and
+// checks the collateral signatures once. Bounded: the oldest entry goes first.
+class CollateralCache {
+ public:
+  explicit CollateralCache(size_t max_entries = 64) : max_entries_(max_entries) {}
+  StatusOr<std::shared_ptr<const PreparedCollateral>> Get(const Collateral& collateral, const crypto::Certificate& root);
+  size_t size() const;
+  uint64_t hits() const;
+  uint64_t misses() const;
+
+ private:
+  struct State;
+  size_t max_entries_;
+  std::shared_ptr<State> state_ = MakeState();
+  static std::shared_ptr<State> MakeState();
+};
+
 // Verifies a quote. Never fails as a function: every problem becomes a
 // verdict (kInvalid with error_status) so callers always get the steps.
 VerificationResult VerifyQuote(ByteSpan quote, const Collateral& collateral, const VerifyOptions& options);

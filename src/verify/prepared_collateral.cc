@@ -124,6 +124,20 @@ std::shared_ptr<const VerifiedPck> PreparedCollateral::VerifyPckChain(ByteSpan c
   return verified;
 }
 
+StatusOr<crypto::PublicKey> PreparedCollateral::AttestationKey(ByteSpan xy) const {
+  std::string key(AsChars(xy));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = key_cache_.find(key);
+    if (it != key_cache_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(crypto::PublicKey pub, crypto::PublicKey::FromP256RawPoint(xy));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (key_cache_.size() >= kMaxCachedChains) key_cache_.clear();
+  key_cache_.emplace(std::move(key), pub);
+  return pub;
+}
+
 StatusOr<std::shared_ptr<const PreparedCollateral>> PrepareCollateral(const Collateral& c, const crypto::Certificate& root) {
   auto tcb = intel::ParseTcbInfo(c.tcb_info);
   if (!tcb.ok()) return StepFailure(StatusCode::kInvalidArgument, "UNSUPPORTED_TCB_INFO_FORMAT", tcb.status().message());

@@ -51,9 +51,14 @@ class PreparedCollateral {
   // cached by its bytes. On failure `error` holds Intel's status.
   std::shared_ptr<const VerifiedPck> VerifyPckChain(ByteSpan chain_data, StepError* error) const;
 
+  // The quote's attestation key as a P-256 point, decoded and curve-checked
+  // once per key (a platform's QE reuses it for every quote).
+  StatusOr<crypto::PublicKey> AttestationKey(ByteSpan xy) const;
+
  private:
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const VerifiedPck>> pck_cache_;
+  mutable std::unordered_map<std::string, crypto::PublicKey> key_cache_;
 };
 
 // Splits a certificate list (PEM, URL-encoded PEM) as quotes and headers

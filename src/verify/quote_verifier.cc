@@ -49,16 +49,18 @@ void AddAdvisories(VerificationResult& r, const std::vector<std::string>& ids) {
 // expired when it is <= `at` (note <=, as QvE). CRLs are also checked for
 // thisUpdate (QVL: thisUpdate <= date <= nextUpdate).
 void CheckExpiration(VerificationResult& r, const PreparedCollateral& c, const VerifiedPck& pck) {
-  auto consider = [&](std::string item, TimePoint until) {
+  // Names are built only for expired items: this runs for every quote.
+  auto consider = [&](auto&& name, TimePoint until) {
     if (!r.earliest_expiration || until < *r.earliest_expiration) r.earliest_expiration = until;
-    if (until <= r.at) r.expired.push_back({std::move(item), until, false});
+    if (until <= r.at) r.expired.push_back({name(), until, false});
   };
-  auto crl = [&](const std::string& item, const crypto::Crl& crl) {
+  auto crl = [&](const char* item, const crypto::Crl& crl) {
     if (crl.ThisUpdate() > r.at) r.expired.push_back({item, crl.ThisUpdate(), true});
-    if (crl.NextUpdate()) consider(item, *crl.NextUpdate());
+    if (auto next = crl.NextUpdate()) consider([&] { return std::string(item); }, *next);
   };
-  auto certs = [&](const std::string& what, const std::vector<crypto::Certificate>& chain) {
-    for (const auto& cert : chain) consider(what + " certificate \"" + cert.SubjectCommonName() + "\"", cert.NotAfter());
+  auto certs = [&](const char* what, const std::vector<crypto::Certificate>& chain) {
+    for (const auto& cert : chain)
+      consider([&] { return std::string(what) + " certificate \"" + cert.SubjectCommonName() + "\""; }, cert.NotAfter());
   };
   crl("root CA CRL", c.root_crl);
   crl("PCK CRL", c.pck_crl);
@@ -66,8 +68,8 @@ void CheckExpiration(VerificationResult& r, const PreparedCollateral& c, const V
   certs("PCK chain", pck.chain);
   certs("TCB info issuer chain", c.tcb_info_chain);
   certs("QE identity issuer chain", c.qe_identity_chain);
-  consider("TCB info", c.tcb_info.next_update);
-  consider("QE identity", c.qe_identity.next_update);
+  consider([] { return std::string("TCB info"); }, c.tcb_info.next_update);
+  consider([] { return std::string("QE identity"); }, c.qe_identity.next_update);
   r.collateral_expired = !r.expired.empty();
 }
 
@@ -240,7 +242,7 @@ VerificationResult VerifyQuote(ByteSpan quote_bytes, const PreparedCollateral& c
   if (!CheckQeIdentity(run, r, q, c.qe_identity, &qe_status)) return r;
 
   // 9. Quote signature by the attestation key (4.16).
-  auto key = crypto::PublicKey::FromP256RawPoint(q.attestation_key);
+  auto key = c.AttestationKey(q.attestation_key);
   if (!key.ok()) return run.Fail("quote_signature", "UNSUPPORTED_QUOTE_FORMAT", "attestation key: " + key.status().message());
   if (!crypto::VerifyEcdsaP256Raw(*key, q.SignedBytes(), q.signature).ok())
     return run.Fail("quote_signature", "INVALID_QUOTE_SIGNATURE", "the quote is not signed by its attestation key");

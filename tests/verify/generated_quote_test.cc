@@ -357,3 +357,32 @@ TEST(GeneratedQuoteTest, TdxMeasurementsInThePolicy) {
 
 }  // namespace
 }  // namespace thim::verify
+
+namespace thim::verify {
+namespace {
+
+TEST(CollateralCacheTest, SameContentIsPreparedOnceAndEntriesAreBounded) {
+  testing::SimPlatform p = testing::SimPlatform::Make(false);
+  CollateralCache cache(2);
+  Collateral c = p.MakeCollateral();
+  auto a = cache.Get(c, p.pki.root().cert);
+  auto b = cache.Get(c, p.pki.root().cert);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->get(), b->get());
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.misses(), 1u);
+  EXPECT_EQ(VerifyQuote(p.Quote(), **a, p.Options()).verdict, Verdict::kUpToDate);
+  for (uint32_t n : {18u, 19u, 20u}) {
+    p.tcb_info.eval_number = n;
+    ASSERT_TRUE(cache.Get(p.MakeCollateral(), p.pki.root().cert).ok());
+  }
+  EXPECT_EQ(cache.size(), 2u);
+  // A failure is not cached and names Intel's status.
+  c.tcb_info[c.tcb_info.size() / 2] ^= 0x01;
+  auto bad = cache.Get(c, p.pki.root().cert);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(cache.size(), 2u);
+}
+
+}  // namespace
+}  // namespace thim::verify
