@@ -104,7 +104,11 @@ struct VerificationResult {
   TimePoint at{};
   std::shared_ptr<const Quote> quote;  // the parsed quote, when parsing succeeded (measurements for the policy)
 
-  bool verified() const { return verdict != Verdict::kInvalid; }
+  // Every signature (PCK chain, collateral, QE report, quote) checked and a
+  // TCB verdict reached. A revoked PCK is verdict Revoked but not verified:
+  // Intel stops before the quote signature, and so does thim.
+  bool signatures_verified = false;
+  bool verified() const { return verdict != Verdict::kInvalid && signatures_verified; }
 };
 
 struct VerifyOptions {

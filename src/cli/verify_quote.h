@@ -2,10 +2,12 @@
 // a directory, a bundle, or given item by item, then applies the policy.
 // Exit codes (kept distinct so scripts can tell them apart):
 //   0 the quote verifies and the policy accepts it
-//   1 invalid (bad signature, malformed, untrusted, mismatching collateral)
+//   1 invalid (bad signature, malformed, untrusted, mismatching collateral,
+//     a revoked PCK or PCK CA: Intel stops before checking the quote itself)
 //   2 could not run (bad arguments, unreadable files)
 //   3 valid, but rejected by the policy (status, advisories, baseline, age,
-//     expired collateral, measurements)
+//     expired collateral, measurements); Revoked (TCB level, QE or TDX
+//     module) and TcbNotSupported verdicts are never accepted
 //   4 could not verify: collateral unavailable (network, 404, missing files)
 // Thread-safety: pure function (plus network I/O for URL collateral).
 #pragma once

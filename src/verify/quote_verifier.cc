@@ -247,6 +247,7 @@ VerificationResult VerifyQuote(ByteSpan quote_bytes, const PreparedCollateral& c
   if (!crypto::VerifyEcdsaP256Raw(*key, q.SignedBytes(), q.signature).ok())
     return run.Fail("quote_signature", "INVALID_QUOTE_SIGNATURE", "the quote is not signed by its attestation key");
   run.Ok("quote_signature");
+  r.signatures_verified = true;
 
   // 10. TCB level and status convergence (4.17).
   auto sgx_level = intel::MatchTcbLevel(info, p.tcb);

@@ -173,6 +173,8 @@ TEST(GeneratedQuoteTest, RevokedPckAndRevokedCa) {
   auto r = p.Verify();
   EXPECT_EQ(r.verdict, Verdict::kRevoked);
   EXPECT_EQ(r.error_status, "SGX_PCK_REVOKED");
+  EXPECT_FALSE(r.verified()) << "Intel stops at the PCK chain: the quote signature was never checked";
+  EXPECT_FALSE(ApplyPolicy(r, Policy{.accepted = {Verdict::kRevoked}}).accepted);
   p.pck_crl.revoked_serials.clear();
   p.root_crl.revoked_serials = {p.pki.platform_ca().cert.SerialNumber()};
   r = p.Verify();
