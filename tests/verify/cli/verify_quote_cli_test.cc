@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sys/wait.h>
 
 #include "cache/bundle.h"
 #include "cli/verify_quote.h"
@@ -223,6 +224,46 @@ TEST(VerifyQuoteCliTest, CollateralFromBundle) {
   auto missing = verify::CollateralFromBundle(cache::WriteBundle(items, *ParseRfc3339("2025-06-01T00:00:00Z")), CosQuery());
   EXPECT_EQ(missing.status().message(), "the bundle has no TDX TCB info for FMSPC 00806F050000");
   EXPECT_EQ(verify::CollateralFromBundle("{", CosQuery()).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace thim::cli
+
+namespace thim::cli {
+namespace {
+
+// The real binary: exit statuses and --json output through apps/thim's main.
+int RunThim(const std::string& args, std::string* out = nullptr) {
+  std::string out_path = ::testing::TempDir() + "/thim_out.txt";
+  std::string cmd = std::string(THIM_BINARY_DIR) + "/apps/thim verify quote " + args + " >" + out_path + " 2>&1";
+  int rc = std::system(cmd.c_str());
+  if (out) *out = ReadFileString(out_path).value();
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string CosItems() {
+  return RealDataPath(kCos) + " --tcb-info " + RealDataPath("teepot/extracted/tdx_tcb_info.body") + " --qe-identity " +
+         RealDataPath("teepot/extracted/tdx_qe_identity.body") + " --signing-chain " +
+         RealDataPath("teepot/extracted/tdx_tcb_info.chain.pem") + " --pck-crl " +
+         RealDataPath("teepot/extracted/pck_crl_platform.body") + " --root-crl " +
+         RealDataPath("go-tdx-guest/testing/testdata/rootcrl.der") + " --at 2025-06-01T00:00:00Z --trailing zeros";
+}
+
+TEST(ThimVerifyQuoteBinaryTest, ExitCodes) {
+  std::string out;
+  EXPECT_EQ(RunThim(CosItems() + " --accept-expired --json", &out), 0) << out;
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << out;
+  EXPECT_EQ(j["status"], "UpToDate");
+  EXPECT_EQ(j["accepted"], true);
+  EXPECT_EQ(RunThim(CosItems() + " --accept-expired", &out), 0);
+  EXPECT_EQ(out, "UpToDate: accepted\n");
+  EXPECT_EQ(RunThim(CosItems(), &out), 3);
+  EXPECT_EQ(out, "thim: UpToDate: rejected by policy: expired collateral (root CA CRL) is not accepted\n");
+  EXPECT_EQ(RunThim(CosItems() + " --accept-expired --min-tcb-eval 18", &out), 3);
+  EXPECT_EQ(RunThim(CosItems() + " --accept NoSuchStatus", &out), 2);
+  EXPECT_EQ(RunThim(RealDataPath(kCos) + " --collateral " + ::testing::TempDir() + " --trailing zeros", &out), 4) << out;
+  EXPECT_EQ(RunThim(RealDataPath(kCos) + " --collateral " + ::testing::TempDir(), &out), 1) << out;  // trailing zeros refused
 }
 
 }  // namespace
