@@ -5,6 +5,7 @@
 // second measured in-process through the same OpenSSL path. The ratio to the
 // limit of two ECDSA verifications per quote is printed (target >= 0.7).
 // Input: the real Google COS TDX quote and Intel's collateral of 2025-05-27.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -73,9 +74,15 @@ int main(int argc, char** argv) {
   Bytes sig = *key.SignEcdsaP256Raw(msg);
   crypto::PublicKey pub = key.public_key();
 
-  double ecdsa = Rate([&] { return crypto::VerifyEcdsaP256Raw(pub, msg, sig).ok(); }, seconds);
-  double cached = Rate([&] { return verify::VerifyQuote(quote, **prepared, options).verdict == verify::Verdict::kUpToDate; }, seconds);
-  double cold = Rate([&] { return verify::VerifyQuote(quote, c, options).verdict == verify::Verdict::kUpToDate; }, seconds);
+  // Interleaved rounds, best of each: the machine is shared, so a single
+  // measurement of one metric can land in a noisy period the other missed.
+  double ecdsa = 0, cached = 0, cold = 0;
+  for (int round = 0; round < 3; ++round) {
+    ecdsa = std::max(ecdsa, Rate([&] { return crypto::VerifyEcdsaP256Raw(pub, msg, sig).ok(); }, seconds / 3));
+    cached = std::max(cached, Rate([&] { return verify::VerifyQuote(quote, **prepared, options).verdict == verify::Verdict::kUpToDate; },
+                                   seconds / 3));
+    cold = std::max(cold, Rate([&] { return verify::VerifyQuote(quote, c, options).verdict == verify::Verdict::kUpToDate; }, seconds / 3));
+  }
   double limit = ecdsa / 2;
   std::printf("ecdsa_p256_verify_per_s %.0f\n", ecdsa);
   std::printf("quote_verify_cached_per_s %.0f\n", cached);
