@@ -251,3 +251,45 @@ TEST(RealQuoteVerifyTest, BrokenCollateralIsNamedWithIntelsStatus) {
 
 }  // namespace
 }  // namespace thim::verify
+
+namespace thim::verify {
+namespace {
+
+// The PCS v3 API form of the same 2025 collateral (TCB info version 2 with
+// flat sgxtcbcompNNsvn, QE identity without advisory IDs) gives the same
+// verdict; the advisories come only from the v4 form.
+TEST(RealQuoteVerifyTest, SgxV3WithPcsV3ApiCollateral) {
+  Collateral c = TeepotSgxCollateral();
+  c.tcb_info = ReadRealString("teepot/extracted/sgx_tcb_info_v3.body");
+  c.tcb_info_issuer_chain = ReadRealString("teepot/extracted/sgx_tcb_info_v3.chain.pem");
+  c.qe_identity = ReadRealString("teepot/extracted/sgx_qe_identity_v3.body");
+  auto r = VerifyQuote(ReadRealBytes("mobilecoin-attestation/verifier/data/tests/hw_quote.dat"), c, {.at = At("2025-06-01T00:00:00Z")});
+  SCOPED_TRACE(Describe(r));
+  EXPECT_EQ(r.verdict, Verdict::kOutOfDate);
+  EXPECT_EQ(FormatRfc3339(*r.tcb_date), "2023-02-15T00:00:00Z");
+  EXPECT_TRUE(r.advisory_ids.empty());
+}
+
+// The minimum baseline with real data: Intel's "early" TCB info (evaluation
+// number 19) beside the "standard" one (17). With the standard QE identity
+// (17) the number used is min(19, 17) = 17, so a baseline of 19 rejects
+// either set: the QE identity must be as recent as the TCB info.
+TEST(RealQuoteVerifyTest, EvaluationNumberBaselineOnRealCollateral) {
+  Collateral early = TeepotSgxCollateral();
+  early.tcb_info = ReadRealString("teepot/extracted/sgx_tcb_info_early.body");
+  early.tcb_info_issuer_chain = ReadRealString("teepot/extracted/sgx_tcb_info_early.chain.pem");
+  Bytes quote = ReadRealBytes("mobilecoin-attestation/verifier/data/tests/hw_quote.dat");
+  auto r = VerifyQuote(quote, early, {.at = At("2025-06-01T00:00:00Z")});
+  SCOPED_TRACE(Describe(r));
+  EXPECT_EQ(r.verdict, Verdict::kOutOfDate);
+  EXPECT_EQ(r.tcb_info_evaluation_data_number, 19u);
+  EXPECT_EQ(r.qe_identity_evaluation_data_number, 17u);
+  EXPECT_EQ(r.tcb_evaluation_data_number, 17u);
+  Policy policy{.accepted = {Verdict::kOutOfDate}, .min_tcb_evaluation_data_number = 17, .accept_expired_collateral = true};
+  EXPECT_TRUE(ApplyPolicy(r, policy).accepted);
+  policy.min_tcb_evaluation_data_number = 19;
+  EXPECT_EQ(ApplyPolicy(r, policy).reasons, (std::vector<std::string>{"TCB evaluation data number 17 is below the minimum 19"}));
+}
+
+}  // namespace
+}  // namespace thim::verify
