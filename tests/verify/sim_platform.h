@@ -5,6 +5,8 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/pem.h"
 #include "sim/pki/collateral_writer.h"
 #include "sim/pki/intel_pki.h"

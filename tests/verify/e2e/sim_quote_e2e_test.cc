@@ -6,6 +6,7 @@
 
 #include "integration/harness.h"
 #include "sim/quote/quote_generator.h"
+#include "sim/quote/sim_quote.h"
 #include "core/pem.h"
 #include "thim/verify.h"
 #include "upstream/curl_http_client.h"
@@ -91,6 +92,36 @@ TEST_F(SimQuoteEndToEnd, RevocationsServedByTheSimulator) {
   SimControl("/_sim/revoke?what=platform_ca");
   r = VerifyVia("http://127.0.0.1:" + std::to_string(sim_server_->port()), MakeQuote(false, 8));
   EXPECT_EQ(r.error_status, "SGX_INTERMEDIATE_CA_REVOKED") << r.error;
+}
+
+}  // namespace
+}  // namespace thim::verify
+
+namespace thim::verify {
+namespace {
+
+// `thim-sim quote` from the simulator's state directory: its defaults sit at
+// the UpToDate level the simulator serves, for SGX, TDX v4 and TDX v5 (TD 1.5).
+TEST_F(SimQuoteEndToEnd, SimQuoteFromTheStateDirectory) {
+  StartThimd();
+  std::string thimd = "http://127.0.0.1:" + std::to_string(app_->port());
+  for (int kind = 0; kind < 3; ++kind) {
+    sim::SimQuoteRequest req;
+    req.state_dir = (dir_ / "sim").string();
+    req.tdx = kind > 0;
+    req.td15 = kind == 2;
+    auto quote = sim::GenerateSimQuote(req);
+    ASSERT_TRUE(quote.ok()) << quote.status().ToString();
+    auto r = VerifyVia(thimd, *quote);
+    EXPECT_EQ(r.verdict, Verdict::kUpToDate) << kind << " " << r.error_status << ": " << r.error;
+    EXPECT_EQ(r.quote_version, kind == 0 ? 3 : kind == 1 ? 4 : 5);
+  }
+  sim::SimQuoteRequest old;
+  old.state_dir = (dir_ / "sim").string();
+  old.sgx_tcb[0] = old.sgx_tcb[1] = 10;  // one below the top: SWHardeningNeeded
+  auto r = VerifyVia(thimd, *sim::GenerateSimQuote(old));
+  EXPECT_EQ(r.verdict, Verdict::kSWHardeningNeeded);
+  EXPECT_EQ(r.advisory_ids, (std::vector<std::string>{"INTEL-SA-00615"}));
 }
 
 }  // namespace
