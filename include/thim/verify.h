@@ -88,7 +88,8 @@ struct VerificationResult {
   std::string pck_ca;         // "processor" / "platform"
   std::array<uint8_t, 16> pck_tcb_components{};  // SGX TCB COMP01..16 SVNs of the PCK certificate
   uint16_t pck_pcesvn = 0;
-  std::string platform_status;    // the matched TCB level's status (TDX: after merging the module status)
+  std::string tcb_level_status;   // the matched TCB level's own tcbStatus, as in the TCB info
+  std::string platform_status;    // that status after merging the TDX module status (and relaunch advice)
   std::string qe_status;          // QE identity TCB status: "UpToDate", "OutOfDate", "Revoked", "NotSupported"
   std::string tdx_module_status;  // "UpToDate", "OutOfDate", "Revoked" (TDX only)
   std::optional<TimePoint> tcb_date;  // of the matched TCB level

@@ -140,6 +140,7 @@ nlohmann::json Report(const verify::VerificationResult& r, const verify::PolicyD
     j["pck_ca"] = r.pck_ca;
     j["pck_tcb"] = {{"sgx_components", HexEncode(r.pck_tcb_components)}, {"pcesvn", r.pck_pcesvn}};
   }
+  if (!r.tcb_level_status.empty()) j["tcb_level_status"] = r.tcb_level_status;
   if (!r.platform_status.empty()) j["platform_status"] = r.platform_status;
   if (!r.qe_status.empty()) j["qe_status"] = r.qe_status;
   if (!r.tdx_module_status.empty()) j["tdx_module_status"] = r.tdx_module_status;

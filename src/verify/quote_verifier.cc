@@ -3,6 +3,7 @@
 // first terminal failure ends verification with verdict Invalid (or Revoked
 // for a revoked PCK), everything known so far kept in the result.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <tuple>
 
@@ -313,6 +314,7 @@ VerificationResult VerifyQuote(ByteSpan quote_bytes, const PreparedCollateral& c
   }
   AddAdvisories(r, level->advisory_ids);
   r.tcb_date = level->tcb_date;
+  r.tcb_level_status = intel::TcbStatusName(level->status);
   r.platform_status = VerdictName(platform);
   r.verdict = ConvergeWithQe(platform, qe_status);
   run.Ok("tcb_level", std::string(intel::TcbStatusName(level->status)) + " level of " + FormatRfc3339(level->tcb_date) + " ⇒ " +

@@ -79,6 +79,8 @@ TEST(GeneratedQuoteTest, TdxModuleStatusAndRelaunchAdvice) {
   auto r = p.Verify();
   EXPECT_EQ(r.verdict, Verdict::kOutOfDate) << Describe(r);
   EXPECT_EQ(r.tdx_module_status, "OutOfDate");
+  EXPECT_EQ(r.tcb_level_status, "UpToDate");  // the level itself; the module drags the platform down
+  EXPECT_EQ(r.platform_status, "OutOfDate");
   p.pck_spec.sgx.tcb = Tcb(5);  // ConfigurationNeeded level + module OutOfDate
   p.pck.reset();
   EXPECT_EQ(p.Verify().verdict, Verdict::kOutOfDateConfigurationNeeded);
