@@ -116,6 +116,8 @@ struct VerifyOptions {
   TimePoint at;  // "now": Intel's expiration_check_date
   ParseOptions parse;
   // The root every chain must end in; defaults to the pinned Intel SGX Root CA.
+  // Used by the Collateral overload; a PreparedCollateral keeps the root it
+  // was prepared with.
   std::optional<crypto::Certificate> root;
 };
 
@@ -124,8 +126,10 @@ struct VerifyOptions {
 // with PrepareCollateral; immutable afterwards.
 class PreparedCollateral;
 
-// Checks every signature of the collateral (TCB info, QE identity, their
-// chains, both CRLs) once, independently of the verification time. On failure
+// Checks the collateral's signatures (TCB info, QE identity, their chains,
+// the root CA CRL) once, independently of the verification time; the PCK CRL
+// is checked against the CA in each quote's own chain (as Intel does), once
+// per distinct chain. On failure
 // returns a result-shaped error: InvalidArgument for malformed collateral,
 // DataLoss for bad signatures, PermissionDenied for untrusted or revoked
 // signers; the message starts with the QVL status name.
