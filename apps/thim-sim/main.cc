@@ -2,17 +2,20 @@
 // Writes its root CA to <state-dir>/root_ca.pem so thimd can pin it, and
 // keeps its PPID encryption key there so a restarted simulator still decrypts
 // the encrypted PPIDs of its (deterministic) platforms.
+// `thim-sim quote -o FILE` writes a quote signed by the same PKI instead.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/clock.h"
 #include "server/http_server.h"
 #include "sim/pcs_simulator.h"
+#include "sim/quote/sim_quote.h"
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -29,7 +32,37 @@ int main(int argc, char** argv) {
   cli.add_option("--port", port, "listen port (0 = any)");
   cli.add_option("--state-dir", state_dir, "where the PKI is kept (created on first start)");
   cli.add_option("--platforms", platforms, "simulated SGX platforms (listed on GET /_sim/platforms)")->check(CLI::Range(0, 1000));
+  thim::sim::SimQuoteRequest quote_request;
+  std::string quote_out, tee = "sgx";
+  auto* quote = cli.add_subcommand("quote", "Write a quote signed by this PKI (default: at the simulator's UpToDate level)");
+  quote->add_option("-o,--output", quote_out, "where to write the quote")->required();
+  quote->add_option("--tee", tee, "sgx or tdx")->check(CLI::IsMember({"sgx", "tdx"}));
+  quote->add_option("--version", quote_request.version, "quote version 3, 4 or 5 (default 3 SGX, 4 TDX)");
+  quote->add_flag("--td15", quote_request.td15, "TDX v5 quote with a TD 1.5 body");
+  quote->add_option("--fmspc", quote_request.fmspc, "FMSPC of the PCK certificate");
+  quote->add_option("--ca", quote_request.ca, "PCK issuer: processor or platform");
+  quote->add_option("--pcesvn", quote_request.pcesvn, "PCESVN of the PCK certificate");
+  int qe_svn = -1;
+  quote->add_option("--qe-svn", qe_svn, "ISVSVN of the QE report");
   CLI11_PARSE(cli, argc, argv);
+  if (*quote) {
+    quote_request.state_dir = state_dir;
+    quote_request.tdx = tee == "tdx";
+    if (qe_svn >= 0) quote_request.qe_svn = static_cast<uint16_t>(qe_svn);
+    auto bytes = thim::sim::GenerateSimQuote(quote_request);
+    if (!bytes.ok()) {
+      std::fprintf(stderr, "thim-sim: %s\n", bytes.status().ToString().c_str());
+      return 1;
+    }
+    std::ofstream out(quote_out, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+    if (!out) {
+      std::fprintf(stderr, "thim-sim: cannot write %s\n", quote_out.c_str());
+      return 1;
+    }
+    std::printf("thim-sim: wrote a %zu-byte quote to %s\n", bytes->size(), quote_out.c_str());
+    return 0;
+  }
 
   auto& clock = thim::SystemClock::Instance();
   auto pki = std::filesystem::exists(std::filesystem::path(state_dir) / "root_ca.key")

@@ -12,6 +12,7 @@
 #include "cli/bundle_commands.h"
 #include "cli/inspect.h"
 #include "cli/verify_collateral.h"
+#include "cli/verify_quote.h"
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "intel/pinned_roots.h"
@@ -146,6 +147,36 @@ int main(int argc, char** argv) {
   collateral->add_option("--root", root, "pinned root (PEM); default: the built-in Intel SGX Root CA");
   collateral->add_option("--at", at, "verification time, RFC 3339 (default: now)");
 
+  thim::cli::VerifyQuoteArgs vq;
+  bool vq_json = false;
+  auto* quote = verify->add_subcommand("quote", "Verify an SGX v3 / TDX v4/v5 quote against Intel collateral and a policy");
+  quote->footer(
+      "Exit codes: 0 verified and accepted; 1 invalid; 2 could not run; 3 valid but rejected by the policy; "
+      "4 could not verify (collateral unavailable).");
+  quote->add_option("QUOTE", vq.quote_path, "the quote (binary)")->required();
+  quote->add_option("--collateral", vq.collateral, "thimd or Intel PCS base URL, a directory, or a thim bundle file");
+  quote->add_option("--tcb-info", vq.tcb_info, "TCB info JSON (item by item)");
+  quote->add_option("--qe-identity", vq.qe_identity, "QE / TD_QE identity JSON (item by item)");
+  quote->add_option("--signing-chain", vq.signing_chain, "TCB signing chain, PEM or URL-encoded (item by item)");
+  quote->add_option("--pck-crl", vq.pck_crl, "PCK CRL, PEM, DER or hex (item by item)");
+  quote->add_option("--root-crl", vq.root_crl, "root CA CRL, PEM, DER or hex (item by item)");
+  quote->add_option("--pck-crl-chain", vq.pck_crl_chain, "PCK CRL issuer chain (optional; the quote's own chain is used)");
+  quote->add_option("--root", vq.root_path, "pinned root (PEM); default: the built-in Intel SGX Root CA");
+  quote->add_option("--ca-file", vq.ca_file, "CA bundle for https collateral URLs");
+  quote->add_option("--at", vq.at, "verification time, RFC 3339 (default: now)");
+  quote->add_option("--trailing", vq.trailing, "bytes after the quote: reject (default), zeros, any");
+  quote->add_option("--accept", vq.accept, "accepted statuses (default UpToDate), e.g. UpToDate,SWHardeningNeeded")->delimiter(',');
+  quote->add_option("--allow-advisory", vq.allow_advisories, "allowed advisory IDs (any other is rejected)")->delimiter(',');
+  quote->add_option("--min-tcb-eval", vq.min_tcb_eval, "minimum TCB evaluation data number (baseline)");
+  quote->add_option("--max-age-days", vq.max_age_days, "reject TCB info / QE identity issued longer ago");
+  quote->add_flag("--accept-expired", vq.accept_expired, "tolerate expired collateral (an explicit choice: default is to reject)");
+  quote->add_option("--mrenclave", vq.mr_enclave, "expected MRENCLAVE (hex)");
+  quote->add_option("--mrsigner", vq.mr_signer, "expected MRSIGNER (hex)");
+  quote->add_option("--mrtd", vq.mr_td, "expected MRTD (hex)");
+  quote->add_option("--rtmr", vq.rtmr, "expected RTMR, INDEX=HEX (repeatable)");
+  quote->add_option("--report-data", vq.report_data, "expected report data prefix (hex)");
+  quote->add_flag("--json", vq_json, "print the full verdict as JSON");
+
   auto* bundle = app.add_subcommand("bundle", "Offline bundles (air-gapped sites)");
   bundle->require_subcommand(1);
   std::string bundle_file, url, token_file, ca_file, bundle_root, bundle_at;
@@ -171,6 +202,16 @@ int main(int argc, char** argv) {
   }
   if (*inspect) return Inspect(inspect_file);
   if (*collateral) return VerifyCollateral(file, chain, root, at);
+  if (*quote) {
+    vq.allow_advisories_set = quote->count("--allow-advisory") > 0;
+    auto outcome = thim::cli::RunVerifyQuote(vq);
+    if (vq_json) std::cout << outcome.report.dump(2) << "\n";
+    if (outcome.exit_code == 0) {
+      if (!vq_json) std::printf("%s\n", outcome.summary.c_str());
+      return 0;
+    }
+    return Fail(outcome.exit_code, outcome.summary);
+  }
   if (*b_inspect) return BundleInspect(bundle_file, bundle_root, bundle_at);
   if (*b_export) return BundleTransfer(true, bundle_file, url, token_file, ca_file);
   if (*b_import) return BundleTransfer(false, bundle_file, url, token_file, ca_file);
