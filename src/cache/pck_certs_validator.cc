@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <algorithm>
+
 #include "core/bytes.h"
 #include "crypto/chain.h"
 
@@ -41,6 +43,10 @@ StatusOr<ValidatedPckCerts> ValidatePckCerts(const FetchedPckCerts& fetched, con
       if (pck.fmspc != first->fmspc) return DataLossError(where + ": FMSPC " + pck.FmspcHex() + " differs from " + out.fmspc);
       if (pck.ca_type != first->ca_type) return DataLossError(where + ": issued by another PCK CA");
     }
+    // tcbType 0: CPUSVN is the 16 components; a certificate whose two copies
+    // disagree could not be selected reliably.
+    if (!std::equal(pck.cpusvn.begin(), pck.cpusvn.end(), pck.tcb.components.begin()))
+      return DataLossError(where + ": CPUSVN differs from the TCB components");
     if (pck.PceIdHex() != Upper(check.pce_id))
       return DataLossError(where + ": PCE-ID " + pck.PceIdHex() + " is not the requested " + Upper(check.pce_id));
     std::vector<crypto::Certificate> path{pck.cert};

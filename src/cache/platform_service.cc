@@ -90,8 +90,12 @@ std::vector<std::string> SplitRawTcbs(std::string_view list) {
 // A platform in memory: its record, parsed certificates and memoised answers.
 struct ParsedPlatform {
   store::PlatformRecord record;  // with pck_certs
-  std::vector<intel::PckCertificate> certs;  // available ones, in list order
-  std::vector<std::string> tcbms;            // certs[i]'s TCBm
+  // The available certificates, in list order. Validated when they were
+  // fetched or imported; read back from the store they are not parsed again
+  // (X.509 parsing would be most of the cost of a lookup).
+  std::vector<intel::SgxTcb> tcbs;
+  std::vector<std::string> pems;
+  std::vector<std::string> tcbms;
   std::atomic<uint64_t> last_used{0};
   mutable std::mutex answers_mu;
   std::map<std::string, std::shared_ptr<const PckAnswer>, std::less<>> answers;  // raw TCB → answer
@@ -101,7 +105,7 @@ std::shared_ptr<ParsedPlatform> ParseStored(const store::PlatformRecord& record)
   auto p = std::make_shared<ParsedPlatform>();
   p->record = record;
   if (record.pck_certs.empty()) return p;
-  auto entries = intel::ParsePckCertList(record.pck_certs);
+  auto entries = intel::ParsePckCertList(record.pck_certs, /*parse_certificates=*/false);
   if (!entries.ok()) {
     spdlog::error("platform {}: stored PCK certificates do not parse ({}); they will be fetched again", record.id,
                   entries.status().ToString());
@@ -109,9 +113,10 @@ std::shared_ptr<ParsedPlatform> ParseStored(const store::PlatformRecord& record)
     return p;
   }
   for (auto& e : *entries) {
-    if (!e.cert) continue;
+    if (e.cert_pem.empty()) continue;  // "Not available"
+    p->tcbs.push_back(e.tcb);
     p->tcbms.push_back(e.tcbm);
-    p->certs.push_back(std::move(*e.cert));
+    p->pems.push_back(std::move(e.cert_pem));
   }
   return p;
 }
@@ -407,7 +412,7 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
     auto loaded = LoadLocked(id);
     if (!loaded.ok() && loaded.status().code() != StatusCode::kNotFound) return loaded.status();
     std::shared_ptr<ParsedPlatform> p = loaded.ok() ? *loaded : nullptr;
-    if (p && !p->certs.empty()) {
+    if (p && !p->tcbs.empty()) {
       store::PlatformRecord r = p->record;
       if (MergeIdentity(r, identity, /*overwrite=*/false)) {  // e.g. a PPID learned later: keep it for re-fetches
         store->PutPlatform(r).ok();
@@ -433,46 +438,35 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
   };
 
   StatusOr<Selection> Select(const ParsedPlatform& p, const RawTcb& raw) {
-    if (p.certs.empty()) return NotFoundError("platform " + p.record.id + " has no PCK certificates");
+    if (p.tcbs.empty()) return NotFoundError("platform " + p.record.id + " has no PCK certificates");
     ASSIGN_OR_RETURN(auto tcb_info, SelectionTcbInfo(p.record.fmspc));
-    intel::PckSelectionInput input;
-    input.raw_cpusvn = raw.cpusvn;
-    input.raw_pcesvn = raw.pcesvn;
-    auto pce = HexDecode(p.record.pce_id);
-    if (!pce.ok()) return DataLossError("platform " + p.record.id + ": stored PCE-ID is not hex");
-    input.pce_id = *pce;
-    intel::UseTcbInfo(*tcb_info, input);
-    intel::PckSelectError error = intel::PckSelectError::kNone;
-    auto selected = intel::SelectPckCertificate(input, p.certs, &error);
+    if (tcb_info->tcb_type != 0) return FailedPreconditionError("TCB info tcbType " + std::to_string(tcb_info->tcb_type) + " is not supported");
+    std::vector<intel::SgxTcb> levels;
+    levels.reserve(tcb_info->levels.size());
+    for (const auto& level : tcb_info->levels) levels.push_back(level.sgx);
     intel::SgxTcb raw_tcb = ToSgxTcb(raw);
-    Selection s;
-    const intel::SgxTcb* chosen = selected.ok() ? &p.certs[selected->index].tcb : nullptr;
+    std::optional<size_t> selected = intel::SelectByTcb(levels, p.tcbs, raw_tcb);
+    const intel::SgxTcb* chosen = selected ? &p.tcbs[*selected] : nullptr;
+    // Would a newer certificate serve this raw TCB better? Either the raw TCB
+    // is above every certificate, or a TCB level fits it above the chosen one
+    // and the platform has no certificate for that level.
     bool above_all = true;
-    for (const auto& c : p.certs)
-      if (intel::CompareTcb(raw_tcb, c.tcb) != intel::TcbOrder::kGreater) above_all = false;
+    for (const auto& t : p.tcbs)
+      if (intel::CompareTcb(raw_tcb, t) != intel::TcbOrder::kGreater) above_all = false;
     bool level_missing = false;
-    for (const auto& level : tcb_info->levels) {
-      if (!intel::TcbNotAbove(level.sgx, raw_tcb)) continue;
-      if (chosen && intel::CompareTcb(level.sgx, *chosen) != intel::TcbOrder::kGreater) continue;
-      bool have = false;
-      for (const auto& c : p.certs) have = have || c.tcb == level.sgx;
-      if (!have) level_missing = true;
+    for (const auto& level : levels) {
+      if (!intel::TcbNotAbove(level, raw_tcb)) continue;
+      if (chosen && intel::CompareTcb(level, *chosen) != intel::TcbOrder::kGreater) continue;
+      if (std::find(p.tcbs.begin(), p.tcbs.end(), level) == p.tcbs.end()) level_missing = true;
     }
-    s.wants_newer = above_all || level_missing;
-    if (!selected.ok()) {
-      if (selected.status().code() == StatusCode::kNotFound)
-        return Status(StatusCode::kNotFound, "no PCK certificate of platform " + p.record.id + " fits raw TCB " + raw.ToString());
-      return Status(selected.status().code(), "PCK certificate selection for platform " + p.record.id + ": " +
-                                                  std::string(intel::PckSelectErrorName(error)) + ": " + selected.status().message());
-    }
-    s.index = selected->index;
-    return s;
+    if (!selected) return NotFoundError("no PCK certificate of platform " + p.record.id + " fits raw TCB " + raw.ToString());
+    return Selection{*selected, above_all || level_missing};
   }
 
   std::shared_ptr<const PckAnswer> MakeAnswer(const ParsedPlatform& p, size_t index) {
     auto a = std::make_shared<PckAnswer>();
     a->platform_id = p.record.id;
-    a->cert_pem = EncodePem("CERTIFICATE", p.certs[index].cert.der());
+    a->cert_pem = p.pems[index];
     a->issuer_chain = p.record.issuer_chain;
     a->tcbm = p.tcbms[index];
     a->fmspc = p.record.fmspc;
@@ -493,11 +487,9 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
     while (list.size() > options.max_raw_tcbs) list.erase(list.begin());
     std::string joined;
     for (const auto& t : list) joined += (joined.empty() ? "" : ",") + t;
-    store::PlatformRecord r = p->record;
-    r.raw_tcbs = joined;
-    Status st = store->PutPlatform(r);
+    Status st = store->SetPlatformRawTcbs(p->record.id, joined);
     if (!st.ok()) {
-      spdlog::warn("platform {}: remembering raw TCB failed: {}", r.id, st.ToString());
+      spdlog::warn("platform {}: remembering raw TCB failed: {}", p->record.id, st.ToString());
       return;
     }
     p->record.raw_tcbs = joined;  // caller holds the stripe; readers of raw_tcbs go through the store
@@ -775,15 +767,15 @@ StatusOr<std::vector<intel::SgxTcb>> PlatformService::PlatformTcbs(const store::
     body = full.pck_certs;
   }
   if (body.empty()) return out;
-  auto entries = intel::ParsePckCertList(body);
+  auto entries = intel::ParsePckCertList(body, /*parse_certificates=*/false);
   if (!entries.ok()) return entries.status();
   // The highest available certificate: one no other certificate is above.
   for (const auto& e : *entries) {
-    if (!e.cert) continue;
+    if (e.cert_pem.empty()) continue;
     bool dominated = false;
     for (const auto& o : *entries)
-      if (o.cert && intel::CompareTcb(o.cert->tcb, e.cert->tcb) == intel::TcbOrder::kGreater) dominated = true;
-    if (!dominated) out.push_back(e.cert->tcb);
+      if (!o.cert_pem.empty() && intel::CompareTcb(o.tcb, e.tcb) == intel::TcbOrder::kGreater) dominated = true;
+    if (!dominated) out.push_back(e.tcb);
   }
   return out;
 }

@@ -34,7 +34,7 @@ StatusOr<SgxTcb> ParseFlatTcb(const json& j, const std::string& where) {
   return tcb;
 }
 
-StatusOr<PckCertListEntry> ParseEntry(const json& e, const std::string& where) {
+StatusOr<PckCertListEntry> ParseEntry(const json& e, const std::string& where, bool parse_certificate) {
   if (!e.is_object()) return InvalidArgumentError(where + ": expected an object");
   for (const auto& [k, v] : e.items())
     if (k != "tcb" && k != "tcbm" && k != "cert") return InvalidArgumentError(where + ": unexpected key \"" + k.substr(0, 40) + "\"");
@@ -54,6 +54,11 @@ StatusOr<PckCertListEntry> ParseEntry(const json& e, const std::string& where) {
   if (cert_text == kNotAvailable) return out;
   auto pem = PercentDecode(cert_text);
   if (!pem.ok()) return InvalidArgumentError(where + ".cert: not URL-encoded PEM");
+  out.cert_pem = *pem;
+  if (!parse_certificate) {
+    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) return InvalidArgumentError(where + ".cert: not PEM");
+    return out;
+  }
   auto cert = crypto::Certificate::FromPem(*pem);
   if (!cert.ok()) return InvalidArgumentError(where + ".cert: " + cert.status().message());
   auto pck = ParsePckCertificate(*cert);
@@ -66,7 +71,7 @@ StatusOr<PckCertListEntry> ParseEntry(const json& e, const std::string& where) {
 
 }  // namespace
 
-StatusOr<std::vector<PckCertListEntry>> ParsePckCertList(std::string_view body) {
+StatusOr<std::vector<PckCertListEntry>> ParsePckCertList(std::string_view body, bool parse_certificates) {
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgumentError("PCK certificate list: not JSON");
   if (!j.is_array()) return InvalidArgumentError("PCK certificate list: expected a JSON array");
@@ -75,7 +80,7 @@ StatusOr<std::vector<PckCertListEntry>> ParsePckCertList(std::string_view body) 
   std::vector<PckCertListEntry> entries;
   entries.reserve(j.size());
   for (size_t i = 0; i < j.size(); ++i) {
-    ASSIGN_OR_RETURN(PckCertListEntry e, ParseEntry(j[i], "PCK certificate list [" + std::to_string(i) + "]"));
+    ASSIGN_OR_RETURN(PckCertListEntry e, ParseEntry(j[i], "PCK certificate list [" + std::to_string(i) + "]", parse_certificates));
     entries.push_back(std::move(e));
   }
   return entries;
@@ -87,7 +92,9 @@ std::string WritePckCertList(const std::vector<PckCertListEntry>& entries) {
     json tcb = json::object();
     for (int i = 0; i < 16; ++i) tcb[CompName(i)] = e.tcb.components[static_cast<size_t>(i)];
     tcb["pcesvn"] = e.tcb.pcesvn;
-    std::string cert = e.cert ? PercentEncode(EncodePem("CERTIFICATE", e.cert->cert.der())) : std::string(kNotAvailable);
+    std::string cert = e.cert      ? PercentEncode(EncodePem("CERTIFICATE", e.cert->cert.der()))
+                       : !e.cert_pem.empty() ? PercentEncode(e.cert_pem)
+                                             : std::string(kNotAvailable);
     out.push_back(json{{"tcb", tcb}, {"tcbm", e.tcbm}, {"cert", cert}});
   }
   return out.dump();

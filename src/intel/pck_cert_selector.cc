@@ -54,6 +54,31 @@ Status Fail(PckSelectError code, PckSelectError* out, const std::string& detail)
 
 }  // namespace
 
+std::optional<size_t> SelectByTcb(const std::vector<SgxTcb>& levels, const std::vector<SgxTcb>& certs, const SgxTcb& raw) {
+  // One bucket per TCB level, in TCB-info order, plus one for certificates
+  // below every level; within a bucket, highest TCB first. Incomparable
+  // certificates keep their input order (a certificate only moves ahead of
+  // one it is ≥), exactly as Intel's insertion does.
+  std::vector<std::vector<size_t>> buckets(levels.size() + 1);
+  for (size_t i = 0; i < certs.size(); ++i) {
+    size_t b = levels.size();
+    for (size_t l = 0; l < levels.size(); ++l) {
+      if (AtLeast(certs[i], levels[l])) {
+        b = l;
+        break;
+      }
+    }
+    auto& bucket = buckets[b];
+    auto pos = bucket.begin();
+    while (pos != bucket.end() && !AtLeast(certs[i], certs[*pos])) ++pos;
+    bucket.insert(pos, i);
+  }
+  for (const auto& bucket : buckets)
+    for (size_t i : bucket)
+      if (TcbNotAbove(certs[i], raw)) return i;
+  return std::nullopt;
+}
+
 StatusOr<PckSelection> SelectPckCertificate(const PckSelectionInput& in, const std::vector<PckCertificate>& certs,
                                             PckSelectError* error) {
   if (error) *error = PckSelectError::kNone;
@@ -90,30 +115,13 @@ StatusOr<PckSelection> SelectPckCertificate(const PckSelectionInput& in, const s
     if (c.ppid != certs[0].ppid) return Fail(PckSelectError::kPpidMismatch, error, which + " belongs to another platform");
   }
 
-  // One bucket per TCB level, in TCB-info order, plus one for certificates
-  // below every level; within a bucket, highest TCB first. Incomparable
-  // certificates keep their input order (a certificate only moves ahead of
-  // one it is ≥), exactly as Intel's insertion does.
-  std::vector<std::vector<size_t>> buckets(in.tcb_levels.size() + 1);
-  for (size_t i = 0; i < certs.size(); ++i) {
-    size_t b = in.tcb_levels.size();
-    for (size_t l = 0; l < in.tcb_levels.size(); ++l) {
-      if (AtLeast(certs[i].tcb, in.tcb_levels[l])) {
-        b = l;
-        break;
-      }
-    }
-    auto& bucket = buckets[b];
-    auto pos = bucket.begin();
-    while (pos != bucket.end() && !AtLeast(certs[i].tcb, certs[*pos].tcb)) ++pos;
-    bucket.insert(pos, i);
-  }
+  std::vector<SgxTcb> tcbs;
+  tcbs.reserve(certs.size());
+  for (const auto& c : certs) tcbs.push_back(c.tcb);
   SgxTcb raw;
   std::copy(in.raw_cpusvn.begin(), in.raw_cpusvn.end(), raw.components.begin());
   raw.pcesvn = in.raw_pcesvn;
-  for (const auto& bucket : buckets)
-    for (size_t i : bucket)
-      if (TcbNotAbove(certs[i].tcb, raw)) return PckSelection{i, certs[i]};
+  if (auto i = SelectByTcb(in.tcb_levels, tcbs, raw)) return PckSelection{*i, certs[*i]};
   return Fail(PckSelectError::kNotFound, error,
               "every certificate is above the raw TCB " + FormatTcbm(in.raw_cpusvn, in.raw_pcesvn));
 }

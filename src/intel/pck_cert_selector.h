@@ -10,6 +10,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "intel/pck_certificate.h"
@@ -75,6 +76,12 @@ struct PckSelection {
 // `*error` holds the code (kNone on success).
 StatusOr<PckSelection> SelectPckCertificate(const PckSelectionInput& input, const std::vector<PckCertificate>& certs,
                                             PckSelectError* error = nullptr);
+
+// Intel's ordering step alone, for certificates already validated (e.g. when
+// they were checked on ingest and are read back from a trusted store): the
+// index into `cert_tcbs` of the chosen TCB, or nullopt when every one is
+// above `raw`. `levels` in TCB-info order.
+std::optional<size_t> SelectByTcb(const std::vector<SgxTcb>& levels, const std::vector<SgxTcb>& cert_tcbs, const SgxTcb& raw);
 
 // Fills the TCB-info part of `input` (fmspc, pceId, tcbType, version, levels'
 // SGX TCBs in document order) from a parsed TCB info.

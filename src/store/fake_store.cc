@@ -64,6 +64,15 @@ Status FakeStore::PutPlatform(const PlatformRecord& record) {
   return OkStatus();
 }
 
+Status FakeStore::SetPlatformRawTcbs(std::string_view id, std::string_view raw_tcbs) {
+  RETURN_IF_ERROR(MaybeFail());
+  std::lock_guard lock(mu_);
+  auto it = platforms_.find(id);
+  if (it == platforms_.end()) return NotFoundError("no stored platform " + std::string(id));
+  it->second.raw_tcbs = std::string(raw_tcbs);
+  return OkStatus();
+}
+
 Status FakeStore::DeletePlatform(std::string_view id) {
   RETURN_IF_ERROR(MaybeFail());
   std::lock_guard lock(mu_);

@@ -314,6 +314,18 @@ Status SqliteStore::PutPlatform(const PlatformRecord& r) {
   return commit;
 }
 
+Status SqliteStore::SetPlatformRawTcbs(std::string_view id, std::string_view raw_tcbs) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "UPDATE platforms SET raw_tcbs = ? WHERE id = ?");
+  RETURN_IF_ERROR(s.status("set raw TCBs"));
+  s.Text(1, raw_tcbs);
+  s.Text(2, id);
+  int rc = s.Step();
+  if (rc != SQLITE_DONE) return Error(db_, rc, "set raw TCBs");
+  if (sqlite3_changes(db_) == 0) return NotFoundError("no stored platform " + std::string(id));
+  return OkStatus();
+}
+
 Status SqliteStore::DeletePlatform(std::string_view id) {
   std::lock_guard lock(mu_);
   Stmt s(db_, "DELETE FROM platforms WHERE id = ?");

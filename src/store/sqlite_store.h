@@ -38,6 +38,7 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<StoredItem>> List(std::string_view prefix = "") override;
   StatusOr<PlatformRecord> GetPlatform(std::string_view id) override;
   Status PutPlatform(const PlatformRecord& record) override;
+  Status SetPlatformRawTcbs(std::string_view id, std::string_view raw_tcbs) override;
   Status DeletePlatform(std::string_view id) override;
   StatusOr<std::vector<PlatformRecord>> ListPlatforms(std::string_view fmspc = "", bool with_certs = false) override;
   Status Ping() override;

@@ -39,6 +39,9 @@ class Store {
   // incoming record carry certificates and the incoming ones were fetched
   // earlier, FailedPrecondition and nothing changes.
   virtual Status PutPlatform(const PlatformRecord& record) = 0;
+  // Updates only the platform's raw_tcbs (a lookup remembering which raw TCB
+  // asked: cheap, no certificate rewrite). NotFound when absent.
+  virtual Status SetPlatformRawTcbs(std::string_view id, std::string_view raw_tcbs) = 0;
   // Removes the platform (OK if absent).
   virtual Status DeletePlatform(std::string_view id) = 0;
   // Every platform ordered by id, or only those of `fmspc` when non-empty.

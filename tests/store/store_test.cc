@@ -156,6 +156,10 @@ TEST_P(StoreContract, PlatformsRoundTripListAndDelete) {
   ASSERT_EQ(full->size(), 1u);
   EXPECT_EQ((*full)[0].pck_certs, certs);
 
+  ASSERT_TRUE(store_->SetPlatformRawTcbs("AA-0000", "X:1,Y:2").ok());
+  EXPECT_EQ(store_->GetPlatform("AA-0000")->raw_tcbs, "X:1,Y:2");
+  EXPECT_EQ(store_->GetPlatform("AA-0000")->pck_certs, certs);  // only raw_tcbs changed
+  EXPECT_EQ(store_->SetPlatformRawTcbs("ZZ-0000", "X:1").code(), StatusCode::kNotFound);
   ASSERT_TRUE(store_->DeletePlatform("AA-0000").ok());
   ASSERT_TRUE(store_->DeletePlatform("AA-0000").ok());  // absent: still OK
   EXPECT_EQ(store_->GetPlatform("AA-0000").status().code(), StatusCode::kNotFound);
