@@ -89,7 +89,7 @@ std::vector<std::string> SplitRawTcbs(std::string_view list) {
 
 // A platform in memory: its record, parsed certificates and memoised answers.
 struct ParsedPlatform {
-  store::PlatformRecord record;  // with pck_certs
+  store::PlatformRecord record;  // identity and metadata; the certificate list itself stays in the store
   // The available certificates, in list order. Validated when they were
   // fetched or imported; read back from the store they are not parsed again
   // (X.509 parsing would be most of the cost of a lookup).
@@ -118,6 +118,10 @@ std::shared_ptr<ParsedPlatform> ParseStored(const store::PlatformRecord& record)
     p->tcbms.push_back(e.tcbm);
     p->pems.push_back(std::move(e.cert_pem));
   }
+  // The list itself stays in the store (pckcerts reads it there): memory
+  // holds what pckcert answers need, half the bytes.
+  p->record.pck_certs.clear();
+  p->record.pck_certs.shrink_to_fit();
   return p;
 }
 
@@ -413,10 +417,13 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
     if (!loaded.ok() && loaded.status().code() != StatusCode::kNotFound) return loaded.status();
     std::shared_ptr<ParsedPlatform> p = loaded.ok() ? *loaded : nullptr;
     if (p && !p->tcbs.empty()) {
-      store::PlatformRecord r = p->record;
-      if (MergeIdentity(r, identity, /*overwrite=*/false)) {  // e.g. a PPID learned later: keep it for re-fetches
-        store->PutPlatform(r).ok();
-        auto updated = ParseStored(r);
+      store::PlatformRecord probe = p->record;
+      if (MergeIdentity(probe, identity, /*overwrite=*/false)) {  // e.g. a PPID learned later: keep it for re-fetches
+        auto full = store->GetPlatform(id);  // memory holds no certificate list: never write one back empty
+        if (!full.ok()) return p;
+        MergeIdentity(*full, identity, /*overwrite=*/false);
+        store->PutPlatform(*full).ok();
+        auto updated = ParseStored(*full);
         Publish(updated);
         return updated;
       }
@@ -533,9 +540,10 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
   StatusOr<PckCertsAnswer> ResolveAll(const std::string& id, const PlatformIdentity& identity) {
     std::lock_guard lock(StripeFor(id));
     ASSIGN_OR_RETURN(auto p, EnsureCertsLocked(id, identity));
+    ASSIGN_OR_RETURN(auto full, store->GetPlatform(id));
     PckCertsAnswer a;
     a.platform_id = p->record.id;
-    a.body = p->record.pck_certs;
+    a.body = std::move(full.pck_certs);
     a.issuer_chain = p->record.issuer_chain;
     a.fmspc = p->record.fmspc;
     a.ca_type = p->record.ca_type;
@@ -688,7 +696,12 @@ StatusOr<PlatformService::Registered> PlatformService::Register(const PlatformId
   std::lock_guard lock(s.StripeFor(id));
   auto loaded = s.LoadLocked(id);
   if (!loaded.ok() && loaded.status().code() != StatusCode::kNotFound) return loaded.status();
-  store::PlatformRecord r = loaded.ok() ? (*loaded)->record : Impl::NewRecord(id, identity, "registration");
+  store::PlatformRecord r = Impl::NewRecord(id, identity, "registration");
+  if (loaded.ok()) {
+    auto full = s.store->GetPlatform(id);  // with its certificate list, which memory does not hold
+    if (!full.ok()) return full.status();
+    r = std::move(*full);
+  }
   // A new manifest replaces the old identity: the platform was re-registered (e.g. after a TCB recovery).
   bool new_manifest = !identity.platform_manifest.empty() && identity.platform_manifest != r.platform_manifest;
   Impl::MergeIdentity(r, identity);
@@ -696,22 +709,24 @@ StatusOr<PlatformService::Registered> PlatformService::Register(const PlatformId
   RETURN_IF_ERROR(s.store->PutPlatform(r));
   auto parsed = ParseStored(r);
   s.Publish(parsed);
-  Registered out{r, OkStatus()};
+  Registered out{r, OkStatus(), !r.pck_certs.empty()};
+  out.record.pck_certs.clear();  // callers get the identity, not the certificate list
   if (s.options.fill_mode != FillMode::kOffline && (r.pck_certs.empty() || new_manifest)) {
     auto fetched = s.FetchLocked(r);
     if (fetched.ok()) {
       out.record = (*fetched)->record;
+      out.has_certificates = true;
     } else {
       out.fetch_status = fetched.status();
     }
   }
-  if (raw && out.fetch_status.ok() && !out.record.pck_certs.empty()) {
+  if (raw && out.has_certificates) {
     auto p = s.Find(id);
     if (p) s.RememberRawTcb(p, *raw);
     if (p) out.record.raw_tcbs = p->record.raw_tcbs;
   }
   spdlog::info("platform {}: registered (fill mode {}, certificates {})", id, FillModeName(s.options.fill_mode),
-               out.record.pck_certs.empty() ? "not fetched" : "cached");
+               out.has_certificates ? "cached" : "not fetched");
   return out;
 }
 

@@ -139,12 +139,14 @@ class PlatformService {
   // the stored record; a failed fetch is reported in `fetch_status` while the
   // registration itself stands (the refresher retries).
   struct Registered {
-    store::PlatformRecord record;
+    store::PlatformRecord record;  // the identity as stored (without the certificate list)
     Status fetch_status;
+    bool has_certificates = false;
   };
   StatusOr<Registered> Register(const PlatformIdentity& identity, std::optional<RawTcb> raw);
 
-  // Fetches the platform's certificates again now (admin refresh).
+  // Fetches the platform's certificates again now (admin refresh). The
+  // record returned carries no certificate list (List/Get with the store do).
   StatusOr<store::PlatformRecord> Refetch(std::string_view platform_id);
 
   // Imports a platform with its certificates (offline bundles): validated

@@ -189,7 +189,7 @@ Handler RegistrationHandler(std::shared_ptr<cache::PlatformService> platforms, P
       if (!r.ok()) return reply(HttpResponse::Error(r.status()));
       json body{{"status", "Operation successful."},
                 {"platform", r->record.id},
-                {"certificates", r->record.pck_certs.empty() ? "pending" : "cached"}};
+                {"certificates", r->has_certificates ? "cached" : "pending"}};
       if (!r->fetch_status.ok()) body["fetchError"] = r->fetch_status.ToString();
       reply(HttpResponse::Json(200, body.dump()));
     }).detach();
