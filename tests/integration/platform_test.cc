@@ -336,6 +336,32 @@ TEST_F(Platforms, NewEvaluationNumberRefetchesPlatformsInTheBackground) {
   EXPECT_EQ(r.Header("sgx-tcbm"), intel::FormatTcbm(new_top.components, new_top.pcesvn));
 }
 
+TEST_F(Platforms, CertificatesAreRefetchedPeriodically) {
+  auto c = PlatformConfig();
+  c.platforms.check_interval_seconds = 1;
+  c.platforms.refetch_interval_hours = 24;
+  StartThimd(c);
+  const auto p = sim_->Platforms()[0];
+  auto top = sim_->PlatformLevels(p).front().tcb;
+  ASSERT_EQ(PccsPckCert(p, Cpusvn(top), top.pcesvn).status, 200);
+  ASSERT_EQ(SimPckCalls(), 1u);
+  thimd_clock_.Advance(std::chrono::hours(23));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(SimPckCalls(), 1u);  // not due yet
+  thimd_clock_.Advance(std::chrono::hours(2));
+  for (int i = 0; i < 100 && SimPckCalls() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(SimPckCalls(), 2u);
+  // The sim counts the call when it arrives; thimd stores the answer after validating it.
+  std::string expected = FormatRfc3339(std::chrono::floor<std::chrono::seconds>(thimd_clock_.Now()));
+  nlohmann::json platform;
+  for (int i = 0; i < 100; ++i) {
+    platform = nlohmann::json::parse(Admin("GET", "/admin/platform?id=" + p.qe_id + "-" + p.pce_id).body);
+    if (platform["certificatesFetchedAt"] == expected) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(platform["certificatesFetchedAt"], expected) << platform.dump();
+}
+
 TEST_F(Platforms, RegistrationExportImportIntoAnOfflineThimdGivesTheSameAnswers) {
   StartThimd(PlatformConfig());
   auto fleet = sim_->Platforms();
