@@ -4,6 +4,15 @@
 
 namespace thim::cache {
 
+namespace {
+// Intel's Error-Code / Error-Message headers as one text ("" when absent).
+std::string IntelErrorOf(const upstream::HttpHeaders& headers) {
+  std::string code(headers.GetOr("Error-Code"));
+  std::string message(headers.GetOr("Error-Message"));
+  return code + (code.empty() || message.empty() ? "" : ": ") + message;
+}
+}  // namespace
+
 PcsCollateralSource::PcsCollateralSource(std::shared_ptr<upstream::PcsClient> pcs,
                                          std::shared_ptr<upstream::UpstreamClient> root_crl, std::string root_crl_path)
     : pcs_(std::move(pcs)), root_crl_(std::move(root_crl)), root_crl_path_(std::move(root_crl_path)) {}
@@ -34,9 +43,7 @@ StatusOr<FetchedCollateral> PcsCollateralSource::Fetch(const CollateralKey& key,
       break;
     }
   }
-  std::string code(response->headers.GetOr("Error-Code"));
-  std::string message(response->headers.GetOr("Error-Message"));
-  if (!code.empty() || !message.empty()) f.error_message = code + (code.empty() || message.empty() ? "" : ": ") + message;
+  f.error_message = IntelErrorOf(response->headers);
   f.warning = std::string(response->headers.GetOr("Warning"));
   return f;
 }
@@ -63,9 +70,7 @@ StatusOr<FetchedPckCerts> PcsPckSource::Fetch(const store::PlatformRecord& platf
   f.fmspc = std::string(response->headers.GetOr("SGX-FMSPC"));
   f.ca_type = std::string(response->headers.GetOr("SGX-PCK-Certificate-CA-Type"));
   f.request_id = response->request_id;
-  std::string code(response->headers.GetOr("Error-Code"));
-  std::string message(response->headers.GetOr("Error-Message"));
-  if (!code.empty() || !message.empty()) f.error_message = code + (code.empty() || message.empty() ? "" : ": ") + message;
+  f.error_message = IntelErrorOf(response->headers);
   return f;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "store/rollback.h"
 
@@ -97,6 +98,15 @@ StatusOr<int> UserVersion(sqlite3* db) {
   return static_cast<int>(s.ColumnInt(0));
 }
 
+// Runs `body` inside BEGIN IMMEDIATE … COMMIT; ROLLBACK when it (or the commit) fails.
+Status Transaction(sqlite3* db, const std::function<Status()>& body) {
+  RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin"));
+  Status st = body();
+  if (st.ok()) st = Exec(db, "COMMIT", "commit");
+  if (!st.ok()) Exec(db, "ROLLBACK", "rollback").ok();
+  return st;
+}
+
 Status Migrate(sqlite3* db) {
   ASSIGN_OR_RETURN(int version, UserVersion(db));
   if (version > kSqliteSchemaVersion)
@@ -174,35 +184,27 @@ StatusOr<StoredItem> SqliteStore::Get(std::string_view key) {
 
 Status SqliteStore::Put(const StoredItem& item) {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "begin"));
-  auto finish = [&](Status st) {
-    Exec(db_, st.ok() ? "COMMIT" : "ROLLBACK", "end").ok();
-    return st;
-  };
-  auto current = GetLocked(item.key);
-  if (current.ok()) {
-    Status guard = CheckNotOlder(*current, item);
-    if (!guard.ok()) return finish(guard);
-  } else if (current.status().code() != StatusCode::kNotFound) {
-    return finish(current.status());
-  }
-  Stmt s(db_, (std::string("INSERT OR REPLACE INTO collateral (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?)").c_str());
-  Status prepared = s.status("put");
-  if (!prepared.ok()) return finish(prepared);
-  s.Text(1, item.key);
-  s.Text(2, item.kind);
-  s.Blob(3, item.body);
-  s.Text(4, item.issuer_chain);
-  s.Text(5, item.content_type);
-  s.Int(6, item.issue_date);
-  s.Int(7, item.next_update);
-  s.Int(8, item.evaluation_number);
-  s.Int(9, item.fetched_at);
-  int rc = s.Step();
-  if (rc != SQLITE_DONE) return finish(Error(db_, rc, "put " + item.key));
-  Status commit = Exec(db_, "COMMIT", "commit");
-  if (!commit.ok()) Exec(db_, "ROLLBACK", "rollback").ok();
-  return commit;
+  return Transaction(db_, [&]() -> Status {
+    auto current = GetLocked(item.key);
+    if (current.ok()) {
+      RETURN_IF_ERROR(CheckNotOlder(*current, item));
+    } else if (current.status().code() != StatusCode::kNotFound) {
+      return current.status();
+    }
+    Stmt s(db_, (std::string("INSERT OR REPLACE INTO collateral (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?)").c_str());
+    RETURN_IF_ERROR(s.status("put"));
+    s.Text(1, item.key);
+    s.Text(2, item.kind);
+    s.Blob(3, item.body);
+    s.Text(4, item.issuer_chain);
+    s.Text(5, item.content_type);
+    s.Int(6, item.issue_date);
+    s.Int(7, item.next_update);
+    s.Int(8, item.evaluation_number);
+    s.Int(9, item.fetched_at);
+    int rc = s.Step();
+    return rc == SQLITE_DONE ? OkStatus() : Error(db_, rc, "put " + item.key);
+  });
 }
 
 Status SqliteStore::Delete(std::string_view key) {
@@ -276,42 +278,27 @@ StatusOr<PlatformRecord> SqliteStore::GetPlatform(std::string_view id) {
 
 Status SqliteStore::PutPlatform(const PlatformRecord& r) {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "begin"));
-  auto finish = [&](Status st) {
-    Exec(db_, st.ok() ? "COMMIT" : "ROLLBACK", "end").ok();
-    return st;
-  };
-  auto current = GetPlatformLocked(r.id);
-  if (current.ok()) {
-    Status guard = CheckPlatformNotOlder(*current, r);
-    if (!guard.ok()) return finish(guard);
-  } else if (current.status().code() != StatusCode::kNotFound) {
-    return finish(current.status());
-  }
-  Stmt s(db_, (std::string("INSERT OR REPLACE INTO platforms (") + kPlatformColumns +
-               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
-  Status prepared = s.status("put platform");
-  if (!prepared.ok()) return finish(prepared);
-  s.Text(1, r.id);
-  s.Text(2, r.qe_id);
-  s.Text(3, r.pce_id);
-  s.Text(4, r.encrypted_ppid);
-  s.Text(5, r.platform_manifest);
-  s.Text(6, r.fmspc);
-  s.Text(7, r.ca_type);
-  s.Text(8, r.ppid);
-  s.Blob(9, r.pck_certs);
-  s.Text(10, r.issuer_chain);
-  s.Int(11, r.certs_fetched_at);
-  s.Int(12, r.levels_eval_number);
-  s.Int(13, r.registered_at);
-  s.Text(14, r.raw_tcbs);
-  s.Text(15, r.source);
-  int rc = s.Step();
-  if (rc != SQLITE_DONE) return finish(Error(db_, rc, "put platform " + r.id));
-  Status commit = Exec(db_, "COMMIT", "commit");
-  if (!commit.ok()) Exec(db_, "ROLLBACK", "rollback").ok();
-  return commit;
+  return Transaction(db_, [&]() -> Status {
+    auto current = GetPlatformLocked(r.id);
+    if (current.ok()) {
+      RETURN_IF_ERROR(CheckPlatformNotOlder(*current, r));
+    } else if (current.status().code() != StatusCode::kNotFound) {
+      return current.status();
+    }
+    Stmt s(db_, (std::string("INSERT OR REPLACE INTO platforms (") + kPlatformColumns +
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
+    RETURN_IF_ERROR(s.status("put platform"));
+    int i = 0;
+    for (const std::string* text : {&r.id, &r.qe_id, &r.pce_id, &r.encrypted_ppid, &r.platform_manifest, &r.fmspc, &r.ca_type, &r.ppid})
+      s.Text(++i, *text);
+    s.Blob(++i, r.pck_certs);
+    s.Text(++i, r.issuer_chain);
+    for (int64_t v : {r.certs_fetched_at, r.levels_eval_number, r.registered_at}) s.Int(++i, v);
+    s.Text(++i, r.raw_tcbs);
+    s.Text(++i, r.source);
+    int rc = s.Step();
+    return rc == SQLITE_DONE ? OkStatus() : Error(db_, rc, "put platform " + r.id);
+  });
 }
 
 Status SqliteStore::SetPlatformRawTcbs(std::string_view id, std::string_view raw_tcbs) {
