@@ -66,6 +66,17 @@ TEST_F(AdminApi, CacheStatusRefreshAndBaselines) {
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   EXPECT_EQ(nlohmann::json::parse(refreshed.body)["refreshed"][0]["ok"], true);
   EXPECT_EQ(SimCount("/sgx/certification/v4/tcb"), before + 1);
+  EXPECT_EQ(j["items"][0]["source"], "upstream");
+  EXPECT_EQ(j["items"][0]["lastRefresh"]["outcome"], "ok: updated");
+  // After the refresh (same document from the sim): the outcome says so.
+  auto after = nlohmann::json::parse(Call("GET", "/admin/cache", kToken).body);
+  EXPECT_EQ(after["items"][0]["lastRefresh"]["outcome"], "ok: unchanged") << after.dump();
+  // A failed refresh keeps the copy and reports the failure.
+  SimControl("/_sim/outage?enabled=1");
+  Call("POST", "/admin/refresh?kind=tcb_info", kToken);
+  auto failed = nlohmann::json::parse(Call("GET", "/admin/cache", kToken).body);
+  EXPECT_EQ(failed["items"][0]["lastRefresh"]["outcome"].get<std::string>().rfind("failed: ", 0), 0u) << failed.dump();
+  SimControl("/_sim/outage?enabled=0");
   EXPECT_EQ(Call("POST", "/admin/refresh?key=not-a-key", kToken).status, 400);
 
   auto set = Call("PUT", "/admin/baselines", kToken, R"({"default":"lag:1","floor":16,"tenants":{"contoso":"early"}})");
