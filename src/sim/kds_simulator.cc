@@ -1,0 +1,110 @@
+#include "sim/kds_simulator.h"
+
+#include <nlohmann/json.hpp>
+
+namespace thim::sim {
+
+using server::HttpRequest;
+using server::HttpResponse;
+using server::Reply;
+
+KdsSimulator::KdsSimulator(std::shared_ptr<AmdPki> pki, KdsSimOptions options)
+    : pki_(std::move(pki)), options_(options) {}
+
+KdsSimStats KdsSimulator::Stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void KdsSimulator::SetThrottle(std::chrono::milliseconds interval) {
+  std::lock_guard lock(mu_);
+  options_.vcek_interval = interval;
+}
+
+void KdsSimulator::SetOutage(bool on) {
+  std::lock_guard lock(mu_);
+  outage_ = on;
+}
+
+void KdsSimulator::HandleKds(amd::KeyKind kind, const HttpRequest& req, Reply reply) {
+  {
+    std::lock_guard lock(mu_);
+    if (outage_) return reply(HttpResponse::Text(500, "KDS outage (simulated)"));
+  }
+  std::string_view rest = std::string_view(req.path).substr(9);  // after "/vcek/v1/"
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return reply(HttpResponse::Text(404, "Not Found"));
+  std::string product_text(rest.substr(0, slash));
+  std::string tail(rest.substr(slash + 1));
+  if (product_text != "Milan" && product_text != "Genoa" && product_text != "Turin") {
+    return reply(HttpResponse::Text(404, "Not Found"));  // KDS: Siena/Bergamo 404 too
+  }
+  amd::Product product = *amd::ParseProduct(product_text);
+  const AmdProductPki& pp = pki_->product(product);
+  if (tail == "cert_chain") {
+    std::lock_guard lock(mu_);
+    ++stats_.chain_requests;
+    return reply(HttpResponse::Text(200, kind == amd::KeyKind::kVcek ? pp.vcek_chain_pem : pp.vlek_chain_pem,
+                                    "application/x-pem-file"));
+  }
+  if (tail == "crl") {
+    std::lock_guard lock(mu_);
+    ++stats_.crl_requests;
+    const Bytes& der = (kind == amd::KeyKind::kVcek ? pp.vcek_crl : pp.vlek_crl).der();
+    return reply(HttpResponse::Text(200, std::string(der.begin(), der.end()), "application/pkix-crl"));
+  }
+  if (kind == amd::KeyKind::kVlek) return reply(HttpResponse::Text(404, "Not Found"));
+  std::map<std::string, std::string> query(req.query.begin(), req.query.end());
+  auto request = amd::ParseVcekRequest(product_text, tail, query);
+  if (!request.ok()) return reply(HttpResponse::Text(400, request.status().message()));
+  {
+    // AMD's throttle: one VCEK per interval per client.
+    std::lock_guard lock(mu_);
+    ++stats_.vcek_requests;
+    auto now = std::chrono::steady_clock::now();
+    auto it = last_vcek_.find(req.peer);
+    if (it != last_vcek_.end() && options_.vcek_interval.count() > 0) {
+      auto since = now - it->second;
+      if (since < options_.vcek_interval) {
+        ++stats_.throttled;
+        auto wait = std::chrono::duration_cast<std::chrono::seconds>(options_.vcek_interval - since).count() + 1;
+        HttpResponse r = HttpResponse::Text(429, "Too Many Requests");
+        r.headers.push_back({"Retry-After", std::to_string(wait)});
+        return reply(std::move(r));
+      }
+      int64_t gap = std::chrono::duration_cast<std::chrono::milliseconds>(since).count();
+      if (stats_.min_gap_ms < 0 || gap < stats_.min_gap_ms) stats_.min_gap_ms = gap;
+    }
+    last_vcek_[req.peer] = now;
+    ++stats_.vcek_served;
+  }
+  auto vcek = pki_->Vcek(product, request->hw_id, request->tcb);
+  if (!vcek.ok()) return reply(HttpResponse::Text(500, vcek.status().message()));
+  const Bytes& der = vcek->cert.der();
+  reply(HttpResponse::Text(200, std::string(der.begin(), der.end()), "application/pkix-cert"));
+}
+
+void KdsSimulator::AddRoutes(server::Router& router) {
+  router.AddPrefix("GET", "/vcek/v1/", "kds_vcek",
+                   [this](const HttpRequest& req, Reply reply) { HandleKds(amd::KeyKind::kVcek, req, std::move(reply)); });
+  router.AddPrefix("GET", "/vlek/v1/", "kds_vlek",
+                   [this](const HttpRequest& req, Reply reply) { HandleKds(amd::KeyKind::kVlek, req, std::move(reply)); });
+  router.Add("POST", "/_sim/kds/throttle", "sim_kds_throttle", [this](const HttpRequest& req, Reply reply) {
+    auto v = req.Param("interval_ms");
+    if (!v) return reply(HttpResponse::Text(400, "interval_ms is required"));
+    SetThrottle(std::chrono::milliseconds(std::atoll(std::string(*v).c_str())));
+    reply(HttpResponse::Text(200, "ok"));
+  });
+  router.Add("POST", "/_sim/kds/outage", "sim_kds_outage", [this](const HttpRequest& req, Reply reply) {
+    SetOutage(req.Param("on").value_or("1") == "1");
+    reply(HttpResponse::Text(200, "ok"));
+  });
+  router.Add("GET", "/_sim/kds/stats", "sim_kds_stats", [this](const HttpRequest&, Reply reply) {
+    KdsSimStats s = Stats();
+    nlohmann::json j = {{"vcek_requests", s.vcek_requests}, {"vcek_served", s.vcek_served}, {"throttled", s.throttled},
+                        {"chain_requests", s.chain_requests}, {"crl_requests", s.crl_requests}, {"min_gap_ms", s.min_gap_ms}};
+    reply(HttpResponse::Json(200, j.dump()));
+  });
+}
+
+}  // namespace thim::sim
