@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/snp_report_generator.h"
+
 namespace thim::sim {
 
 using server::HttpRequest;
@@ -98,6 +100,28 @@ void KdsSimulator::AddRoutes(server::Router& router) {
   router.Add("POST", "/_sim/kds/outage", "sim_kds_outage", [this](const HttpRequest& req, Reply reply) {
     SetOutage(req.Param("on").value_or("1") == "1");
     reply(HttpResponse::Text(200, "ok"));
+  });
+  // A signed report from this simulator's PKI (so thimd can verify it):
+  // ?product=Milan|Genoa|Turin&version=2|3|5&chip=N&tcbm=HEX16[&vlek=CSP]
+  router.Add("GET", "/_sim/kds/report", "sim_kds_report", [this](const HttpRequest& req, Reply reply) {
+    sim::SnpReportSpec spec;
+    auto product = amd::ParseProduct(req.Param("product").value_or("Milan"));
+    if (!product.ok()) return reply(HttpResponse::Text(400, product.status().message()));
+    spec.product = *product;
+    std::string version(req.Param("version").value_or("3"));
+    std::string chip(req.Param("chip").value_or("0"));
+    std::string tcbm(req.Param("tcbm").value_or("7308000000000003"));
+    if (!IsHex(tcbm, 16) || (version != "2" && version != "3" && version != "5") || chip.empty() || chip.size() > 6 ||
+        chip.find_first_not_of("0123456789") != std::string::npos) {
+      return reply(HttpResponse::Text(400, "expected version 2|3|5, chip a number, tcbm 16 hex digits"));
+    }
+    spec.version = static_cast<uint32_t>(std::stoul(version));
+    spec.chip_id = SimChipId(spec.product, static_cast<uint32_t>(std::stoul(chip)));
+    spec.reported_tcb = amd::DecodeTcb(spec.product, std::stoull(tcbm, nullptr, 16));
+    spec.vlek_csp = std::string(req.Param("vlek").value_or(""));
+    auto report = GenerateSnpReport(*pki_, spec);
+    if (!report.ok()) return reply(HttpResponse::Text(500, report.status().message()));
+    reply(HttpResponse::Text(200, std::string(report->begin(), report->end()), "application/octet-stream"));
   });
   router.Add("GET", "/_sim/kds/stats", "sim_kds_stats", [this](const HttpRequest&, Reply reply) {
     KdsSimStats s = Stats();

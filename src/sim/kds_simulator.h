@@ -6,6 +6,7 @@
 //   POST /_sim/kds/throttle?interval_ms=N   change the throttle (0 = off)
 //   POST /_sim/kds/outage?on=1|0            answer 500 to everything
 //   GET  /_sim/kds/stats                    counters (JSON)
+//   GET  /_sim/kds/report?product=&version=&chip=&tcbm=[&vlek=CSP]   a signed SNP report
 // Test tooling. Thread-safety: handlers and methods may run concurrently.
 #pragma once
 
