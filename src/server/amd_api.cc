@@ -174,7 +174,7 @@ void HandleThim(const std::shared_ptr<Ctx>& ctx, const HttpRequest& req, Reply r
 
 // /vcek/v1/{product}/… and /vlek/v1/{product}/…
 void HandleKds(const std::shared_ptr<Ctx>& ctx, KeyKind kind, const HttpRequest& req, Reply reply) {
-  std::string_view rest = std::string_view(req.path).substr(kind == KeyKind::kVlek ? 9 : 9);  // "/vcek/v1/"
+  std::string_view rest = std::string_view(req.path).substr(std::string_view("/vcek/v1/").size());  // same length for vlek
   std::vector<std::string> parts = Split(rest);
   if (parts.size() != 2) return reply(HttpResponse::Error(404, "NotFound", "no such KDS path"));
   if (parts[0] != "Milan" && parts[0] != "Genoa" && parts[0] != "Turin") {
