@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/pem.h"
 #include "server/http_server.h"
+#include "sim/kds_simulator.h"
 #include "sim/pcs_simulator.h"
 #include "sim/quote/sim_quote.h"
 
@@ -28,9 +30,14 @@ int main(int argc, char** argv) {
   int port = 8081;
   std::string state_dir = "./.sim";
   size_t platforms = 8;
+  int kds_throttle_ms = 10000;
+  int amd_rsa_bits = 4096;
   cli.add_option("--address", address, "listen address (loopback only in tests)");
   cli.add_option("--port", port, "listen port (0 = any)");
   cli.add_option("--state-dir", state_dir, "where the PKI is kept (created on first start)");
+  cli.add_option("--kds-throttle-ms", kds_throttle_ms, "AMD KDS: one VCEK per this many ms per client, else 429 (0 = off)");
+  cli.add_option("--amd-rsa-bits", amd_rsa_bits, "AMD ARK/ASK key size (AMD: 4096; 2048 starts faster)")
+      ->check(CLI::IsMember({2048, 3072, 4096}));
   cli.add_option("--platforms", platforms, "simulated SGX platforms (listed on GET /_sim/platforms)")->check(CLI::Range(0, 1000));
   thim::sim::SimQuoteRequest quote_request;
   std::string quote_out, tee = "sgx";
@@ -87,6 +94,19 @@ int main(int argc, char** argv) {
   thim::sim::PcsSimulator sim(*pki, sim_options, clock);
   auto router = std::make_shared<thim::server::Router>();
   sim.AddRoutes(*router);
+  // AMD KDS on the same listener (its paths do not overlap PCS's). The AMD PKI
+  // is generated on every start; its ARKs are written for thimd's amd.ark_files.
+  auto amd_pki = thim::sim::AmdPki::Create(clock.Now(), amd_rsa_bits);
+  if (!amd_pki.ok()) {
+    std::fprintf(stderr, "thim-sim: AMD PKI: %s\n", amd_pki.status().ToString().c_str());
+    return 1;
+  }
+  for (auto p : {thim::amd::Product::kMilan, thim::amd::Product::kGenoa, thim::amd::Product::kTurin}) {
+    std::ofstream(std::filesystem::path(state_dir) / ("ark_" + std::string(thim::amd::ProductName(p)) + ".pem"))
+        << thim::EncodePem("CERTIFICATE", (*amd_pki)->product(p).ark.cert.der());
+  }
+  thim::sim::KdsSimulator kds(*amd_pki, {.vcek_interval = std::chrono::milliseconds(kds_throttle_ms)});
+  kds.AddRoutes(*router);
   thim::server::ServerOptions options;
   options.address = address;
   options.port = static_cast<uint16_t>(port);
@@ -98,6 +118,8 @@ int main(int argc, char** argv) {
   }
   std::printf("thim-sim: Intel PCS on http://%s:%u (root CA: %s/root_ca.pem, %zu platforms)\n", address.c_str(), server.port(),
               state_dir.c_str(), platforms);
+  std::printf("thim-sim: AMD KDS on the same port (ARKs: %s/ark_{Milan,Genoa,Turin}.pem, throttle %d ms)\n",
+              state_dir.c_str(), kds_throttle_ms);
   std::fflush(stdout);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);

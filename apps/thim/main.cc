@@ -13,6 +13,7 @@
 #include "cli/inspect.h"
 #include "cli/verify_collateral.h"
 #include "cli/verify_quote.h"
+#include "cli/verify_snp.h"
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "intel/pinned_roots.h"
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
 
   std::string inspect_file;
   auto* inspect = app.add_subcommand("inspect", "Recognise a collateral file and print its key fields as JSON");
-  inspect->add_option("FILE", inspect_file, "TCB info, enclave identity, evaluation numbers, FMSPC list, certificate, chain or CRL")
+  inspect->add_option("FILE", inspect_file, "TCB info, enclave identity, evaluation numbers, FMSPC list, certificate (incl. VCEK/VLEK), chain, CRL, SNP report or THIM AMD JSON")
       ->required();
 
   auto* verify = app.add_subcommand("verify", "Verify collateral");
@@ -177,6 +178,34 @@ int main(int argc, char** argv) {
   quote->add_option("--report-data", vq.report_data, "expected report data prefix (hex)");
   quote->add_flag("--json", vq_json, "print the full verdict as JSON");
 
+  thim::cli::VerifySnpArgs vs;
+  bool vs_json = false;
+  auto* snp = verify->add_subcommand("snp", "Verify an AMD SEV-SNP report (bare or in an Azure HCL report) and a policy");
+  snp->footer(
+      "Exit codes: 0 verified and accepted; 1 invalid; 2 could not run; 3 valid but rejected by the policy; "
+      "4 could not verify (VCEK or chain unavailable).");
+  snp->add_option("REPORT", vs.report_path, "the SNP report (1184 bytes) or an Azure HCL report")->required();
+  snp->add_option("--vcek", vs.vcek, "VCEK/VLEK: DER, PEM, PEM bundle VCEK+ASK+ARK, or THIM's JSON answer");
+  snp->add_option("--chain", vs.chain, "ASK (or ASVK) then ARK, PEM as KDS cert_chain serves it");
+  snp->add_option("--crl", vs.crl, "KDS CRL of the product (DER or PEM)");
+  snp->add_option("--collateral", vs.collateral, "KDS-compatible base URL (https://kdsintf.amd.com or a thimd) to fetch what is missing");
+  snp->add_option("--ca-file", vs.ca_file, "CA bundle for https collateral URLs");
+  snp->add_option("--product", vs.product, "Milan, Genoa or Turin (v2 reports do not say)");
+  snp->add_option("--ark", vs.ark, "pinned ARK (PEM); default: AMD's ARK of the product, built in");
+  snp->add_option("--at", vs.at, "verification time, RFC 3339 (default: now)");
+  snp->add_option("--min-tcb", vs.min_tcb, "minimum REPORTED_TCB per component, e.g. bl=3,tee=0,snp=8,ucode=115");
+  snp->add_flag("--allow-debug", vs.allow_debug, "accept a guest policy that allows debugging");
+  snp->add_flag("--no-smt", vs.no_smt, "reject a guest policy that allows SMT");
+  snp->add_flag("--allow-migration-agent", vs.allow_migration_agent, "accept a guest policy that allows a migration agent");
+  snp->add_option("--vmpl", vs.vmpl, "required VMPL (0..3)");
+  snp->add_option("--min-guest-svn", vs.min_guest_svn, "minimum GUEST_SVN");
+  snp->add_option("--measurement", vs.measurement, "expected MEASUREMENT (hex, 48 bytes)");
+  snp->add_option("--host-data", vs.host_data, "expected HOST_DATA (hex, 32 bytes)");
+  snp->add_option("--report-data", vs.report_data, "expected REPORT_DATA prefix (hex)");
+  snp->add_option("--id-key-digest", vs.id_key_digest, "expected ID_KEY_DIGEST (hex)");
+  snp->add_option("--author-key-digest", vs.author_key_digest, "expected AUTHOR_KEY_DIGEST (hex)");
+  snp->add_flag("--json", vs_json, "print the full verdict as JSON");
+
   auto* bundle = app.add_subcommand("bundle", "Offline bundles (air-gapped sites)");
   bundle->require_subcommand(1);
   std::string bundle_file, url, token_file, ca_file, bundle_root, bundle_at;
@@ -208,6 +237,15 @@ int main(int argc, char** argv) {
     if (vq_json) std::cout << outcome.report.dump(2) << "\n";
     if (outcome.exit_code == 0) {
       if (!vq_json) std::printf("%s\n", outcome.summary.c_str());
+      return 0;
+    }
+    return Fail(outcome.exit_code, outcome.summary);
+  }
+  if (*snp) {
+    auto outcome = thim::cli::RunVerifySnp(vs);
+    if (vs_json) std::cout << outcome.report.dump(2) << "\n";
+    if (outcome.exit_code == 0) {
+      if (!vs_json) std::printf("%s\n", outcome.summary.c_str());
       return 0;
     }
     return Fail(outcome.exit_code, outcome.summary);

@@ -1,5 +1,7 @@
 #include "cli/describe.h"
 
+#include "amd/endorsement_cert.h"
+#include "cli/describe_amd.h"
 #include "intel/pck_certificate.h"
 
 namespace thim::cli {
@@ -18,6 +20,16 @@ ojson DescribeCertificate(const crypto::Certificate& cert) {
   j["publicKey"] = cert.public_key().Algorithm();
   j["signatureAlgorithm"] = cert.SignatureAlgorithm();
   j["ca"] = cert.IsCa();
+  // AMD VCEK / VLEK: the SPLs and hwID of its extensions.
+  if (std::string cn = cert.SubjectCommonName(); cn == "SEV-VCEK" || cn == "SEV-VLEK") {
+    auto key = amd::ParseEndorsementCert(cert);
+    j["type"] = cn == "SEV-VCEK" ? "amd_vcek" : "amd_vlek";
+    if (key.ok()) {
+      j["amd"] = DescribeEndorsement(*key);
+    } else {
+      j["amd_error"] = key.status().message();
+    }
+  }
   if (pck.ok()) {
     ojson sgx;
     sgx["caType"] = std::string(intel::PckCaTypeName(pck->ca_type));

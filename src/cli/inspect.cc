@@ -1,6 +1,9 @@
 #include "cli/inspect.h"
 
+#include "amd/endorsement_cert.h"
+#include "amd/snp_report.h"
 #include "cli/describe.h"
+#include "cli/describe_amd.h"
 #include "core/pem.h"
 #include "intel/enclave_identity.h"
 #include "intel/strict_json.h"
@@ -76,6 +79,22 @@ StatusOr<ojson> InspectSigned(std::string_view text, const std::string& name) {
   return j;
 }
 
+// THIM's AMD answer: {"vcekCert","tcbm","certificateChain","cacheControl"}.
+StatusOr<ojson> InspectThimAmd(const nlohmann::json& j) {
+  for (const char* key : {"vcekCert", "tcbm", "certificateChain", "cacheControl"}) {
+    if (!j.contains(key) || !j[key].is_string()) return InvalidArgumentError(std::string("THIM AMD answer: \"") + key + "\" is missing or not a string");
+  }
+  ASSIGN_OR_RETURN(amd::EndorsementCert key, amd::ParseEndorsementCertBytes(AsBytes(j["vcekCert"].get<std::string>())));
+  ASSIGN_OR_RETURN(auto chain, crypto::ParseCertificateList(j["certificateChain"].get<std::string>()));
+  ojson out = {{"type", "thim_amd_certification"}, {"tcbm", j["tcbm"]}, {"cacheControl", j["cacheControl"]}};
+  out["tcbm_matches_vcek"] = j["tcbm"] == amd::FormatTcbm(key.TcbRaw());
+  out["vcek"] = DescribeCertificate(key.cert);
+  ojson list = ojson::array();
+  for (const auto& c : chain) list.push_back(DescribeCertificate(c));
+  out["certificateChain"] = list;
+  return out;
+}
+
 StatusOr<ojson> InspectJson(std::string_view text) {
   auto name = intel::DetectSignedBodyName(text);
   if (name.ok()) return InspectSigned(text, *name);
@@ -89,6 +108,7 @@ StatusOr<ojson> InspectJson(std::string_view text) {
     out["platforms"] = platforms;
     return out;
   }
+  if (j.is_object() && j.contains("vcekCert") && j.contains("tcbm")) return InspectThimAmd(j);
   return InvalidArgumentError("JSON, but not Intel collateral (no tcbInfo, enclaveIdentity, tcbEvaluationDataNumbers or FMSPC list)");
 }
 
@@ -109,6 +129,17 @@ StatusOr<ojson> Inspect(ByteSpan data) {
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return InvalidArgumentError("empty input");
   if (text[first] == '{' || text[first] == '[') return InspectJson(text);
+  // SEV-SNP reports are fixed-size binaries (or Azure HCL reports wrapping one).
+  if (data.size() == amd::kSnpReportSize || (data.size() > 4 && text.substr(0, 4) == "HCLA")) {
+    bool hcl = false;
+    auto report = amd::ParseSnpReportOrHcl(data, &hcl);
+    if (report.ok()) {
+      ojson j = DescribeSnpReport(*report, amd::ReportProduct(*report));
+      if (hcl) j["container"] = "azure_hcl_report";
+      return j;
+    }
+    if (data.size() == amd::kSnpReportSize || hcl) return report.status().WithContext("SNP report");
+  }
   if (LooksLikePem(text)) {
     if (text.find("-----BEGIN X509 CRL-----") != std::string_view::npos) {
       crypto::CrlEncoding enc;

@@ -26,6 +26,9 @@ class Router {
   // Exact path. GET routes also answer HEAD.
   void Add(std::string_view method, std::string_view path, std::string name, Handler handler);
 
+  // Every path starting with `prefix` that has no exact route (AMD KDS paths
+  // carry the chip ID in the path). The longest matching prefix wins.
+  void AddPrefix(std::string_view method, std::string_view prefix, std::string name, Handler handler);
   enum class MatchResult { kFound, kNotFound, kMethodNotAllowed };
   // On kFound, `*route` points into the router (valid while it lives).
   MatchResult Match(std::string_view method, std::string_view path, const Route** route) const;
@@ -38,6 +41,7 @@ class Router {
     std::vector<std::pair<std::string, Route>> by_method;
   };
   std::unordered_map<std::string, PathEntry> paths_;
+  std::vector<std::pair<std::string, PathEntry>> prefixes_;
 };
 
 }  // namespace thim::server

@@ -20,6 +20,7 @@
 #include "server/pck_api.h"
 #include "server/pcs_api.h"
 #include "store/sqlite_store.h"
+#include "thimd/amd_wiring.h"
 
 namespace thim::thimd {
 
@@ -73,6 +74,7 @@ struct App::Impl {
   std::shared_ptr<cache::CollateralService> service;
   std::shared_ptr<cache::PlatformService> platforms;
   std::shared_ptr<server::BaselineRegistry> baselines;
+  std::shared_ptr<amd::AmdService> amd;
   std::unique_ptr<server::HttpServer> server;
 };
 
@@ -176,6 +178,15 @@ Status App::Start() {
   server::AddPckRoutes(*router, s.platforms,
                        {.user_token_sha256 = c.admin.user_token_sha256, .max_age_seconds = c.platforms.max_age_seconds});
   server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256}, s.platforms);
+  if (c.amd.enabled) {
+    ASSIGN_OR_RETURN(AmdWiring amd, BuildAmd(c.amd, s.store, s.clock));
+    s.amd = amd.service;
+    if (amd.api.node) {
+      spdlog::info("AMD node identity: {} chip {}… REPORTED_TCB {}", amd::ProductName(amd.api.node->product),
+                   HexEncode(ByteSpan(amd.api.node->chip_id).first(8)), amd::FormatTcbm(amd.api.node->reported_tcb));
+    }
+    server::AddAmdRoutes(*router, amd.service, amd.api, {.admin_sha256_hex = c.admin.token_sha256});
+  }
   server::AddHealthRoutes(*router, [&s]() -> Status {
     RETURN_IF_ERROR(s.store->Ping());
     if (!s.service->Ready()) return UnavailableError("initial synchronisation with upstream in progress");

@@ -225,6 +225,41 @@ StatusOr<Config> ParseConfig(std::string_view text) {
     RETURN_IF_ERROR(r.Int("worker_threads", &c.platforms.worker_threads, 1, 64));
     return r.Int("max_age_seconds", &c.platforms.max_age_seconds, 0, 86400 * 30);
   }));
+  RETURN_IF_ERROR(Section(top, "amd", [&](ObjectReader& r) -> Status {
+    AmdConfig& a = c.amd;
+    RETURN_IF_ERROR(r.Bool("enabled", &a.enabled));
+    RETURN_IF_ERROR(r.String("kds_url", &a.kds_url));
+    if (a.kds_url.rfind("http://", 0) != 0 && a.kds_url.rfind("https://", 0) != 0)
+      return InvalidArgumentError("amd.kds_url: expected an http:// or https:// URL");
+    RETURN_IF_ERROR(r.String("tls_ca_file", &a.tls_ca_file));
+    RETURN_IF_ERROR(r.Int("timeout_seconds", &a.timeout_seconds, 1, 600));
+    RETURN_IF_ERROR(r.Int("max_attempts", &a.max_attempts, 1, 20));
+    RETURN_IF_ERROR(r.Double("rate_per_second", &a.rate_per_second, 0.0001, 1000));
+    RETURN_IF_ERROR(r.Double("burst", &a.burst, 1, 1000));
+    RETURN_IF_ERROR(r.Int("max_concurrency", &a.max_concurrency, 1, 64));
+    RETURN_IF_ERROR(r.Int("max_queue_wait_seconds", &a.max_queue_wait_seconds, 1, 3600));
+    RETURN_IF_ERROR(r.Int("cache_control_seconds", &a.cache_control_seconds, 0, 86400 * 30));
+    RETURN_IF_ERROR(r.StringMap("ark_files", &a.ark_files, [](const std::string& k, const std::string&) {
+      return k == "Milan" || k == "Genoa" || k == "Turin" ? OkStatus()
+                                                          : InvalidArgumentError("expected Milan, Genoa or Turin as the key");
+    }));
+    return Section(r, "node", [&](ObjectReader& n) -> Status {
+      RETURN_IF_ERROR(n.OneOf("product", &a.node.product, {"", "Milan", "Genoa", "Turin"}));
+      RETURN_IF_ERROR(n.String("chip_id", &a.node.chip_id));
+      if (!a.node.chip_id.empty() && !IsHex(a.node.chip_id, 128) && !IsHex(a.node.chip_id, 16))
+        return InvalidArgumentError("amd.node.chip_id: expected 128 hex digits (Turin: 16)");
+      RETURN_IF_ERROR(n.String("reported_tcb", &a.node.reported_tcb));
+      if (!a.node.reported_tcb.empty() && !IsHex(a.node.reported_tcb, 16))
+        return InvalidArgumentError("amd.node.reported_tcb: expected 16 hex digits (THIM's tcbm)");
+      RETURN_IF_ERROR(n.String("report_file", &a.node.report_file));
+      bool some = !a.node.product.empty() || !a.node.chip_id.empty() || !a.node.reported_tcb.empty();
+      bool all = !a.node.product.empty() && !a.node.chip_id.empty() && !a.node.reported_tcb.empty();
+      if (some && !all) return InvalidArgumentError("amd.node: product, chip_id and reported_tcb go together");
+      if (all && !a.node.report_file.empty())
+        return InvalidArgumentError("amd.node: give either report_file or product/chip_id/reported_tcb");
+      return OkStatus();
+    });
+  }));
   RETURN_IF_ERROR(Section(top, "log", [&](ObjectReader& r) -> Status {
     RETURN_IF_ERROR(r.OneOf("level", &c.log.level, {"trace", "debug", "info", "warn", "error"}));
     return r.OneOf("format", &c.log.format, {"text", "json"});

@@ -92,6 +92,30 @@ struct PlatformsConfig {
   int max_age_seconds = 86400;               // Cache-Control on PCK certificate answers
 };
 
+// AMD SEV-SNP (docs/configuration.md, "amd"): the KDS upstream and, for a
+// per-node agent, this node's identity for /metadata/THIM/amd/certification.
+struct AmdNodeConfig {
+  std::string product;       // Milan | Genoa | Turin; empty = from report_file
+  std::string chip_id;       // 128 hex (Turin: 16 or 128 with zeros); empty = from report_file
+  std::string reported_tcb;  // 16 hex digits as THIM's tcbm; empty = from report_file
+  std::string report_file;   // an SNP (or Azure HCL) report of this node, read at start
+};
+struct AmdConfig {
+  bool enabled = true;
+  std::string kds_url = "https://kdsintf.amd.com";
+  std::string tls_ca_file;
+  int timeout_seconds = 30;
+  int max_attempts = 3;
+  // KDS allows about one VCEK per 10 s per client: keep well inside it.
+  double rate_per_second = 0.1;
+  double burst = 1;
+  int max_concurrency = 2;
+  int max_queue_wait_seconds = 600;
+  int cache_control_seconds = 86400;
+  std::map<std::string, std::string> ark_files;  // product → PEM of another ARK (the simulator's)
+  AmdNodeConfig node;
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string format = "text";  // text or json
@@ -105,6 +129,7 @@ struct Config {
   BaselineConfig baselines;
   AdminConfig admin;
   PlatformsConfig platforms;
+  AmdConfig amd;
   LogConfig log;
 };
 
