@@ -103,6 +103,14 @@ quote3_error_t Provider::Current(Snapshot& s) {
       return SGX_QL_SUCCESS;
     }
   }
+  std::lock_guard<std::mutex> init(init_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (config_) {  // another thread loaded it meanwhile
+      s = {config_, cache_};
+      return SGX_QL_SUCCESS;
+    }
+  }
   quote3_error_t st = Init();
   if (st != SGX_QL_SUCCESS) return st;
   std::lock_guard<std::mutex> lock(mu_);

@@ -70,6 +70,7 @@ class Provider {
   int64_t Lifetime(const Config& c, const HttpResult& r, double hours);
   void Store(const Snapshot& s, const std::string& key, CachedItem item, const HttpResult& r, double hours);
 
+  std::mutex init_mu_;  // one loader at a time on first use
   std::mutex mu_;
   std::shared_ptr<const Config> config_;
   std::shared_ptr<Cache> cache_;

@@ -445,5 +445,48 @@ TEST_F(QplAbi, AzureEnvironmentWithoutAConfigFile) {
   EXPECT_EQ(GetConfig(&cfg), SGX_QL_NETWORK_ERROR);
 }
 
+TEST_F(QplAbi, LocalCacheOnlyNeverTouchesTheNetwork) {
+  json j = Defaults();
+  j["pck_cache_expire_hours"] = 1;
+  ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+  sgx_ql_config_t* cfg = nullptr;
+  ASSERT_EQ(GetConfig(&cfg), SGX_QL_SUCCESS);  // seeds the disk cache
+  abi_.free_quote_config(cfg);
+  ASSERT_EQ(abi_.clear_cache(SGX_QPL_CACHE_QV_COLLATERAL), SGX_QL_SUCCESS);
+  j["local_cache_only"] = true;
+  ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+  StopThimd();
+  ASSERT_EQ(GetConfig(&cfg), SGX_QL_SUCCESS);
+  ExpectPlatformCert(cfg);
+  abi_.free_quote_config(cfg);
+  ASSERT_EQ(abi_.clear_cache(SGX_QPL_CACHE_CERTIFICATE), SGX_QL_SUCCESS);
+  EXPECT_EQ(GetConfig(&cfg), SGX_QL_ERROR_UNEXPECTED) << "Intel's code for a cache miss";
+}
+
+// 16 threads calling the collateral function (warm and cold) must agree.
+TEST_F(QplAbi, ConcurrentCollateralCalls) {
+  json j = Defaults();
+  j["verify_collateral_cache_expire_hours"] = 1;
+  ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+  std::atomic<int> failures{0}, calls{0};
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t)
+    threads.emplace_back([&, t] {
+      while (std::chrono::steady_clock::now() < until) {
+        sgx_ql_qve_collateral_t* c = nullptr;
+        quote3_error_t st = t % 2 ? abi_.tdx_get_collateral(kTdxFmspc, 6, "processor", &c)
+                                  : abi_.get_collateral(kSgxFmspc, 6, "processor", &c);
+        if (st != SGX_QL_SUCCESS || qpl_check_collateral(c) != 0) ++failures;
+        abi_.free_collateral(c);
+        ++calls;
+        if (t == 0 && calls % 50 == 0) abi_.clear_cache(SGX_QPL_CACHE_QV_COLLATERAL);  // races refetches with readers
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(calls.load(), 16);
+}
+
 }  // namespace
 }  // namespace thim::testing
