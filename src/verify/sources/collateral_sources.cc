@@ -118,7 +118,7 @@ StatusOr<Collateral> CollateralFromBundle(std::string_view bundle_text, const Co
   auto better = [](const cache::BundleItem* have, const cache::BundleItem& cand) {
     return !have || (have->key.eval_number != 0 && cand.key.eval_number == 0);
   };
-  for (const auto& item : items) {
+  for (const auto& item : items.items) {
     const cache::CollateralKey& k = item.key;
     if (item.document.http_status != 200 && item.document.http_status != 0) continue;
     if (k.kind == cache::CollateralKind::kTcbInfo && k.tee == tee && k.api_version == 4 && k.fmspc == q.fmspc &&

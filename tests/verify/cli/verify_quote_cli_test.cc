@@ -214,14 +214,14 @@ TEST(VerifyQuoteCliTest, CollateralFromBundle) {
            "teepot/extracted/pck_crl_platform.chain.pem"),
       item(CollateralKind::kRootCaCrl, Tee::kSgx, {}, "go-tdx-guest/testing/testdata/rootcrl.der", nullptr),
   };
-  std::string text = cache::WriteBundle(items, *ParseRfc3339("2025-06-01T00:00:00Z"));
+  std::string text = cache::WriteBundle({.items = items}, *ParseRfc3339("2025-06-01T00:00:00Z"));
   auto c = verify::CollateralFromBundle(text, CosQuery());
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   auto r = verify::VerifyQuote(ReadRealBytes(kCos), *c,
                                {.at = *ParseRfc3339("2025-06-01T00:00:00Z"), .parse = {.trailing = verify::TrailingBytes::kAllowZeroPadding}});
   EXPECT_EQ(r.verdict, verify::Verdict::kUpToDate);
   items.erase(items.begin());
-  auto missing = verify::CollateralFromBundle(cache::WriteBundle(items, *ParseRfc3339("2025-06-01T00:00:00Z")), CosQuery());
+  auto missing = verify::CollateralFromBundle(cache::WriteBundle({.items = items}, *ParseRfc3339("2025-06-01T00:00:00Z")), CosQuery());
   EXPECT_EQ(missing.status().message(), "the bundle has no TDX TCB info for FMSPC 00806F050000");
   EXPECT_EQ(verify::CollateralFromBundle("{", CosQuery()).status().code(), StatusCode::kInvalidArgument);
 }
