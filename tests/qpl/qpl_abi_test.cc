@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "abi_client.h"
+#include "cli/qpl_commands.h"
 #include "core/bytes.h"
 #include "harness.h"
 #include "crypto/crl.h"
@@ -486,6 +487,45 @@ TEST_F(QplAbi, ConcurrentCollateralCalls) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_GT(calls.load(), 16);
+}
+
+// `thim qpl`: the same library through the CLI's dlopen path.
+TEST_F(QplAbi, ThimQplCommands) {
+  ASSERT_EQ(Configure(Defaults()), SGX_QL_SUCCESS);
+  cli::QplGetConfigArgs a;
+  a.qe_id = platform_.qe_id;
+  a.cpusvn = HexEncode(cpusvn_, true);
+  a.pcesvn = pcesvn_;
+  a.pceid = platform_.pce_id;
+  a.encrypted_ppid = platform_.encrypted_ppid;
+  auto o = cli::RunQplGetConfig(a);
+  ASSERT_EQ(o.exit_code, 0) << o.message;
+  auto expected = sim_->SelectPck(platform_, cpusvn_, pcesvn_);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(o.report["cert_cpu_svn"], expected->tcbm.substr(0, 32));
+  EXPECT_EQ(o.report["cert_data"]["text"].get<std::string>().rfind(expected->pem, 0), 0u);
+  EXPECT_TRUE(o.report["cert_data"]["nul_terminated"].get<bool>());
+
+  cli::QplGetCollateralArgs g;
+  g.fmspc = "00806F050000";
+  g.tdx = true;
+  o = cli::RunQplGetCollateral(g);
+  ASSERT_EQ(o.exit_code, 0) << o.message;
+  EXPECT_EQ(o.report["tee_type"], "0x00000081");
+  EXPECT_EQ(o.report["version"], "3.0");
+  EXPECT_TRUE(o.report["tcb_info"].contains("text"));
+  g.fmspc = "112233445566";
+  g.tdx = false;
+  o = cli::RunQplGetCollateral(g);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.message.find("SGX_QL_TCBINFO_NOT_FOUND"), std::string::npos) << o.message;
+  g.fmspc = "12";
+  EXPECT_EQ(cli::RunQplGetCollateral(g).exit_code, 2);
+  g.fmspc = "00906ED50000";
+  g.library = "libdoes_not_exist.so";
+  o = cli::RunQplGetCollateral(g);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.message.find("dlopen"), std::string::npos);
 }
 
 }  // namespace
