@@ -92,35 +92,36 @@ Cache::Cache(std::string dir, LogFn log) : dir_(std::move(dir)), log_(std::move(
 
 std::string Cache::PathOf(const std::string& key) const { return dir_ + "/" + Sha256Hex(key); }
 
-std::optional<CachedItem> Cache::Get(const std::string& key, int64_t now) {
+std::shared_ptr<const CachedItem> Cache::Get(const std::string& key, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = memory_.find(key);
   if (it != memory_.end()) {
-    if (it->second.expires > now) return it->second;
+    if (it->second->expires > now) return it->second;
     memory_.erase(it);
   }
   auto item = ReadFile(key);
-  if (!item) return std::nullopt;
+  if (!item) return nullptr;
   if (item->expires <= now) {
     ::unlink(PathOf(key).c_str());
-    return std::nullopt;
+    return nullptr;
   }
   if (memory_.size() >= kMaxMemoryItems) memory_.clear();
-  memory_[key] = *item;
-  return item;
+  auto shared = std::make_shared<const CachedItem>(std::move(*item));
+  memory_[key] = shared;
+  return shared;
 }
 
 void Cache::Put(const std::string& key, const CachedItem& item) {
   std::lock_guard<std::mutex> lock(mu_);
   if (memory_.size() >= kMaxMemoryItems) memory_.clear();  // bounded; refetch is cheap
-  memory_[key] = item;
+  memory_[key] = std::make_shared<const CachedItem>(item);
   WriteFile(key, item);
 }
 
 void Cache::Clear(uint32_t mask) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = memory_.begin(); it != memory_.end();)
-    it = (it->second.type & mask) ? memory_.erase(it) : std::next(it);
+    it = (it->second->type & mask) ? memory_.erase(it) : std::next(it);
   if (dir_.empty()) return;
   DIR* d = ::opendir(dir_.c_str());
   if (!d) return;

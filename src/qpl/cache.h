@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct CachedItem {
   uint32_t type = kCollateral;
   int64_t expires = 0;                         // unix seconds
   std::map<std::string, std::string> fields;   // e.g. body, chain, tcbm
+  std::string Field(const std::string& name) const {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second;
+  }
 };
 
 class Cache {
@@ -27,7 +32,8 @@ class Cache {
   // `dir` empty: memory only.
   Cache(std::string dir, LogFn log);
 
-  std::optional<CachedItem> Get(const std::string& key, int64_t now);
+  // Shared, immutable: a warm hit costs a lookup, not a copy of the documents.
+  std::shared_ptr<const CachedItem> Get(const std::string& key, int64_t now);
   void Put(const std::string& key, const CachedItem& item);
   // Removes every item whose type is in `mask`, in memory and on disk.
   void Clear(uint32_t mask);
@@ -48,7 +54,7 @@ class Cache {
   std::string dir_;
   LogFn log_;
   std::mutex mu_;
-  std::unordered_map<std::string, CachedItem> memory_;
+  std::unordered_map<std::string, std::shared_ptr<const CachedItem>> memory_;
 };
 
 }  // namespace thim::qpl

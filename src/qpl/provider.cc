@@ -158,9 +158,9 @@ quote3_error_t Provider::GetPckCert(const PckRequest& req, PckCertData& out) {
   const Config& c = *s.config;
   std::string key = "pck/" + req.qeid + "/" + req.pceid + "/" + req.cpusvn + "/" + req.pcesvn;
   auto from_item = [&](const CachedItem& item) {
-    out.cert = item.fields.count("cert") ? item.fields.at("cert") : "";
-    out.chain = item.fields.count("chain") ? item.fields.at("chain") : "";
-    out.tcbm = item.fields.count("tcbm") ? item.fields.at("tcbm") : "";
+    out.cert = item.Field("cert");
+    out.chain = item.Field("chain");
+    out.tcbm = item.Field("tcbm");
     return SGX_QL_SUCCESS;
   };
   if (c.local_cache_only) {
@@ -232,8 +232,8 @@ quote3_error_t Provider::FetchDocument(const Snapshot& s, const std::string& key
                                        const char* chain_header, const char* alt_chain_header, quote3_error_t not_found,
                                        Document& out) {
   if (auto item = s.cache->Get(key, Now())) {
-    out.body = item->fields["body"];
-    out.chain = item->fields["chain"];
+    out.body = item->Field("body");
+    out.chain = item->Field("chain");
     return SGX_QL_SUCCESS;
   }
   const Config& c = *s.config;
@@ -260,6 +260,11 @@ quote3_error_t Provider::FetchDocument(const Snapshot& s, const std::string& key
 
 quote3_error_t Provider::FetchRootCrl(const Snapshot& s, const std::string& qe_chain, const std::string& custom, std::string& out) {
   const Config& c = *s.config;
+  std::string key = "rootcacrl/" + c.pccs_api_version + custom;
+  if (auto item = s.cache->Get(key, Now())) {  // before parsing the chain: warm calls skip X.509 entirely
+    out = item->Field("body");
+    return out.empty() ? SGX_QL_ERROR_MESSAGE_PARSING_ERROR : SGX_QL_SUCCESS;
+  }
   std::string base = WithSlash(c.CollateralBase());
   std::string cdp = RootCrlDistributionPoint(qe_chain);
   std::string url;
@@ -268,7 +273,7 @@ quote3_error_t Provider::FetchRootCrl(const Snapshot& s, const std::string& qe_c
   else url = base + "rootcacrl";  // also when the chain names no CDP (Intel would return success with no CRL)
   if (!custom.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("customParameter=") + custom;
   Document d;
-  quote3_error_t st = FetchDocument(s, "rootcacrl/" + c.pccs_api_version + custom, url, "", nullptr, SGX_QL_NO_QUOTE_COLLATERAL_DATA, d);
+  quote3_error_t st = FetchDocument(s, key, url, "", nullptr, SGX_QL_NO_QUOTE_COLLATERAL_DATA, d);
   if (st != SGX_QL_SUCCESS) return st;
   if (d.body.empty()) return SGX_QL_ERROR_MESSAGE_PARSING_ERROR;
   out = std::move(d.body);
