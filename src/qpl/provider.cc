@@ -78,20 +78,27 @@ void Provider::Log(int level, const std::string& message) {
 }
 
 quote3_error_t Provider::Init() {
+  // Everything that may log runs outside mu_: a logging callback that calls
+  // back into the library must not deadlock.
   ParseResult r = LoadConfig();
   auto log = [this](int l, const std::string& m) { Log(l, m); };
-  std::lock_guard<std::mutex> lock(mu_);
   if (!r.config) {
-    config_error_ = r.error;
-    invalid_json_ = r.invalid_json;
-    config_.reset();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      config_error_ = r.error;
+      invalid_json_ = r.invalid_json;
+      config_.reset();
+    }
     Log(SGX_QL_LOG_ERROR, "invalid configuration, refusing to guess: " + r.error);
     return r.invalid_json ? SGX_QL_CONFIG_INVALID_JSON : SGX_QL_ERROR_UNEXPECTED;
   }
+  auto config = std::make_shared<const Config>(std::move(*r.config));
+  auto cache = std::make_shared<Cache>(Cache::ChooseDir(log), log);
+  Log(SGX_QL_LOG_INFO, config->Describe() + "; cache " + (cache->dir().empty() ? "memory only" : cache->dir()));
+  std::lock_guard<std::mutex> lock(mu_);
   config_error_.clear();
-  config_ = std::make_shared<const Config>(std::move(*r.config));
-  cache_ = std::make_shared<Cache>(Cache::ChooseDir(log), log);
-  Log(SGX_QL_LOG_INFO, config_->Describe() + "; cache " + (cache_->dir().empty() ? "memory only" : cache_->dir()));
+  config_ = std::move(config);
+  cache_ = std::move(cache);
   return SGX_QL_SUCCESS;
 }
 
