@@ -11,6 +11,7 @@ extern "C" {
 
 typedef struct {
   void *handle;
+  int by_soname; /* 0: found only through THIM_QPL_LIB (a sanitizer runtime hid the RUNPATH) */
   quote3_error_t (*get_quote_config)(const sgx_ql_pck_cert_id_t *, sgx_ql_config_t **);
   quote3_error_t (*free_quote_config)(sgx_ql_config_t *);
   quote3_error_t (*get_collateral)(const uint8_t *, uint16_t, const char *, sgx_ql_qve_collateral_t **);

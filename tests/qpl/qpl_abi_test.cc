@@ -75,6 +75,9 @@ class QplAbi : public ThimdWithSim {
     ThimdWithSim::SetUpTestSuite();
     char err[256];
     ASSERT_EQ(qpl_abi_open(&abi_, err, sizeof err), 0) << err;
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    ASSERT_TRUE(abi_.by_soname) << "libdcap_quoteprov.so.1 must be found by its soname";
+#endif
   }
 
   void SetUp() override {
