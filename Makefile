@@ -40,14 +40,14 @@ tsan-qpl: deps
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTHIM_TSAN=ON -DTHIM_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build build-tsan -j $(JOBS) --target dcap_quoteprov thim_qpl_stress_tests
 	# libtsan intercepts dlopen, hiding the test's RUNPATH: name the directory.
-	TSAN_OPTIONS=halt_on_error=1 LD_LIBRARY_PATH=build-tsan/lib build-tsan/tests/qpl/thim_qpl_stress_tests
+	THIM_QPL_STRESS_SECONDS=10 TSAN_OPTIONS=halt_on_error=1 LD_LIBRARY_PATH=build-tsan/lib build-tsan/tests/qpl/thim_qpl_stress_tests
 
 asan-qpl: deps
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g" \
 	  -DTHIM_SANITIZE=ON -DTHIM_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_DIR) -j $(JOBS) --target dcap_quoteprov thim_qpl_stress_tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  LD_LIBRARY_PATH=$(ASAN_DIR)/lib $(ASAN_DIR)/tests/qpl/thim_qpl_stress_tests
+	  THIM_QPL_STRESS_SECONDS=10 LD_LIBRARY_PATH=$(ASAN_DIR)/lib $(ASAN_DIR)/tests/qpl/thim_qpl_stress_tests
 
 format:
 	find src apps tests bench include -name '*.h' -o -name '*.cc' | xargs clang-format -i
