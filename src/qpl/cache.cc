@@ -140,13 +140,14 @@ void Cache::Clear(uint32_t mask) {
 
 std::optional<CachedItem> Cache::ReadFile(const std::string& key) {
   if (dir_.empty()) return std::nullopt;
-  std::ifstream in(PathOf(key), std::ios::binary);
+  std::ifstream in(PathOf(key), std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  std::string text;
-  text.resize(kMaxFile + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::streamoff size = in.tellg();
+  if (size < 0 || static_cast<size_t>(size) > kMaxFile) return std::nullopt;  // sized first: no 8 MiB buffer per read
+  in.seekg(0);
+  std::string text(static_cast<size_t>(size), '\0');
+  in.read(text.data(), size);
   text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxFile) return std::nullopt;
   json j = json::parse(text, nullptr, false);
   // Anything unexpected is treated as a miss (and overwritten by the next Put).
   if (j.is_discarded() || !j.is_object() || j.value("magic", "") != kMagic || j.value("key", "") != key ||
