@@ -48,6 +48,39 @@ TEST(QplConfig, EveryKeyWithComments) {
   EXPECT_EQ(c.request_timeout_seconds, 20);
 }
 
+// The shape of Intel's shipped file: comment lines first, leading commas,
+// commented-out keys.
+TEST(QplConfig, IntelShippedFileShape) {
+  auto r = ParseConfigText(R"(// *** ATTENTION : This file is in JSON format so the keys are case sensitive. Don't change them.
+{
+  //PCCS server address
+  "pccs_url": "https://localhost:8081/sgx/certification/v4/"
+
+  // To accept insecure HTTPS certificate, set this option to false
+  ,"use_secure_cert": true
+
+  // You can use the Intel PCS or another PCCS to get quote verification collateral.
+  //,"collateral_service": "https://api.trustedservices.intel.com/sgx/certification/v4/"
+
+  // Maximum retry times for QCNL. If RETRY is not defined or set to 0, no retry will be performed.
+  ,"retry_times": 6
+  ,"retry_delay": 10
+  //,"local_pck_url": "http://localhost:8081/sgx/certification/v4/"
+  ,"pck_cache_expire_hours": 168
+  ,"verify_collateral_cache_expire_hours": 168
+  ,"local_cache_only": false
+  /* ,"custom_request_options" : {
+       "get_cert" : { "headers": { "head1": "value1" }, "params": { "param1": "value1" } } } */
+}
+)", "/etc/sgx_default_qcnl.conf");
+  ASSERT_TRUE(r.config) << r.error;
+  EXPECT_EQ(r.config->retry_times, 6);
+  EXPECT_EQ(r.config->pck_cache_expire_hours, 168);
+  EXPECT_TRUE(r.config->local_pck_url.empty());
+  EXPECT_EQ(r.config->CollateralBase(), r.config->pccs_url);
+  EXPECT_TRUE(r.config->get_cert_headers.empty());
+}
+
 TEST(QplConfig, IntelDefaults) {
   auto r = ParseConfigText("{}", "test");
   ASSERT_TRUE(r.config);
