@@ -184,6 +184,12 @@ void ApplyAzureEnvironment(Config& c) {
     if (!has_meta) c.get_cert_headers.emplace_back("Metadata", "true");
     if (!has_api) c.get_cert_params.emplace_back("api-version", "2021-07-22-preview");
   }
+  // Azure's TDX collateral comes from the regional THIM: https://{region}{suffix}/v4/
+  // (only v4 exists for TDX). IMDS region discovery is not done: set the region.
+  if (auto region = Env("AZDCAP_REGION_URL")) {
+    std::string suffix = Env("AZDCAP_BASE_CERT_URL_TDX").value_or(".thim.azure.net/sgx/certification");
+    c.tdx_collateral_service = WithSlash("https://" + *region + suffix) + "v4/";
+  }
   if (auto v = Env("AZDCAP_BYPASS_BASE_URL"); v && Lower(*v) != "false") c.local_pck_url.clear();
   if (auto v = Env("AZDCAP_CLIENT_ID")) c.client_id = *v;
   if (auto v = Env("AZDCAP_DISABLE_ONDEMAND"); v && *v == "1") c.send_encrypted_ppid = false;
@@ -223,7 +229,9 @@ std::string Config::Describe() const {
     if (!local_pck_url.empty()) o << local_pck_url << ", then ";
     o << "the cache, then " << pccs_url;
   }
-  o << "; collateral from " << CollateralBase() << " (api " << pccs_api_version << ", update=" << tcb_update_type
+  o << "; collateral from " << CollateralBase();
+  if (!tdx_collateral_service.empty()) o << " (TDX: " << tdx_collateral_service << ")";
+  o << " (api " << pccs_api_version << ", update=" << tcb_update_type
     << "); retries " << retry_times << " delay " << retry_delay << "s; cache hours pck " << pck_cache_expire_hours
     << " collateral " << verify_collateral_cache_expire_hours;
   if (cache_cap_seconds > 0) o << " (capped at " << cache_cap_seconds << "s)";

@@ -32,6 +32,7 @@ struct Config {
   int request_timeout_seconds = 30;
   // Azure compatibility (AZDCAP_*).
   std::string client_id;                  // appended as clientid= when set
+  std::string tdx_collateral_service;     // AZDCAP_REGION_URL: regional THIM for TDX collateral ("" = collateral_service)
   bool send_encrypted_ppid = true;        // AZDCAP_DISABLE_ONDEMAND=1 clears it
   int64_t cache_cap_seconds = 0;          // AZDCAP_CACHE_EXPIRY_IN_SECONDS (0 = no extra cap)
   std::string source;                     // where the configuration came from, for the log

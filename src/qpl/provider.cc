@@ -265,14 +265,14 @@ quote3_error_t Provider::FetchDocument(const Snapshot& s, const std::string& key
   return SGX_QL_SUCCESS;
 }
 
-quote3_error_t Provider::FetchRootCrl(const Snapshot& s, const std::string& qe_chain, const std::string& custom, std::string& out) {
+quote3_error_t Provider::FetchRootCrl(const Snapshot& s, const std::string& base, const std::string& qe_chain,
+                                      const std::string& custom, std::string& out) {
   const Config& c = *s.config;
   std::string key = "rootcacrl/" + c.pccs_api_version + custom;
   if (auto item = s.cache->Get(key, Now())) {  // before parsing the chain: warm calls skip X.509 entirely
     out = item->Field("body");
     return out.empty() ? SGX_QL_ERROR_MESSAGE_PARSING_ERROR : SGX_QL_SUCCESS;
   }
-  std::string base = WithSlash(c.CollateralBase());
   std::string cdp = RootCrlDistributionPoint(qe_chain);
   std::string url;
   if (base.find("trustedservices.intel.com") != std::string::npos && !cdp.empty()) url = cdp;  // Intel PCS: the CDP itself
@@ -293,7 +293,7 @@ quote3_error_t Provider::GetCollateral(bool tdx, const std::string& fmspc_hex, c
   if (quote3_error_t st = Current(s); st != SGX_QL_SUCCESS) return st;
   const Config& c = *s.config;
   out.version = c.pccs_api_version == "3.1" ? 0x00010003u : 3u;
-  std::string base = WithSlash(c.CollateralBase());
+  std::string base = WithSlash(tdx && !c.tdx_collateral_service.empty() ? c.tdx_collateral_service : c.CollateralBase());
   std::string tee_base = base;
   if (tdx) {
     size_t p = tee_base.find("/sgx/");
@@ -316,7 +316,7 @@ quote3_error_t Provider::GetCollateral(bool tdx, const std::string& fmspc_hex, c
   st = FetchDocument(s, "qe/" + tee + "/" + c.tcb_update_type + cp, tee_base + "qe/identity?update=" + c.tcb_update_type + cp,
                      "sgx-enclave-identity-issuer-chain", "enclave-identity-issuer-chain", SGX_QL_QEIDENTITY_NOT_FOUND, out.qe_identity);
   if (st != SGX_QL_SUCCESS) return st;
-  return FetchRootCrl(s, out.qe_identity.chain, custom, out.root_ca_crl);
+  return FetchRootCrl(s, base, out.qe_identity.chain, custom, out.root_ca_crl);
 }
 
 quote3_error_t Provider::GetQveIdentity(Document& out) {
@@ -335,7 +335,7 @@ quote3_error_t Provider::GetRootCaCrl(std::string& out) {
   quote3_error_t st = FetchDocument(s, "qe/sgx/" + c.tcb_update_type, WithSlash(c.CollateralBase()) + "qe/identity?update=" + c.tcb_update_type,
                                     "sgx-enclave-identity-issuer-chain", "enclave-identity-issuer-chain", SGX_QL_QEIDENTITY_NOT_FOUND, qe);
   if (st != SGX_QL_SUCCESS) return st;
-  return FetchRootCrl(s, qe.chain, "", out);
+  return FetchRootCrl(s, WithSlash(c.CollateralBase()), qe.chain, "", out);
 }
 
 quote3_error_t Provider::GetPlatformPolicy(const std::string& fmspc_hex, std::string& out) {

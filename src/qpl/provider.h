@@ -65,7 +65,8 @@ class Provider {
   quote3_error_t FetchDocument(const Snapshot& s, const std::string& key, const std::string& url,
                                const char* chain_header, const char* alt_chain_header, quote3_error_t not_found,
                                Document& out);
-  quote3_error_t FetchRootCrl(const Snapshot& s, const std::string& qe_chain, const std::string& custom, std::string& out);
+  quote3_error_t FetchRootCrl(const Snapshot& s, const std::string& base, const std::string& qe_chain, const std::string& custom,
+                              std::string& out);
   quote3_error_t Map(const HttpResult& r, quote3_error_t not_found);
   int64_t Lifetime(const Config& c, const HttpResult& r, double hours);
   void Store(const Snapshot& s, const std::string& key, CachedItem item, const HttpResult& r, double hours);

@@ -148,6 +148,17 @@ TEST(QplConfig, AzureEnvironmentOverrides) {
   ASSERT_EQ(c.get_cert_params.size(), 1u);
   EXPECT_EQ(c.get_cert_params[0].second, "2021-07-22-preview");
 
+  EXPECT_TRUE(c.tdx_collateral_service.empty());
+  ::setenv("AZDCAP_REGION_URL", "eastus2euap", 1);
+  Config r;
+  ApplyAzureEnvironment(r);
+  EXPECT_EQ(r.tdx_collateral_service, "https://eastus2euap.thim.azure.net/sgx/certification/v4/");
+  ::setenv("AZDCAP_BASE_CERT_URL_TDX", ".thim.azure-test.net/sgx/certification", 1);
+  ApplyAzureEnvironment(r);
+  EXPECT_EQ(r.tdx_collateral_service, "https://eastus2euap.thim.azure-test.net/sgx/certification/v4/");
+  ::unsetenv("AZDCAP_REGION_URL");
+  ::unsetenv("AZDCAP_BASE_CERT_URL_TDX");
+
   ::setenv("AZDCAP_BYPASS_BASE_URL", "TRUE", 1);
   ::setenv("AZDCAP_COLLATERAL_VERSION", "v9", 1);      // invalid: default v4
   ::setenv("AZDCAP_CACHE_EXPIRY_IN_SECONDS", "99999", 1);  // out of range: ignored
