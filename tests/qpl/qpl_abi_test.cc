@@ -137,13 +137,16 @@ class QplAbi : public ThimdWithSim {
 
   void ExpectPlatformCert(sgx_ql_config_t* c) {
     ASSERT_NE(c, nullptr);
-    EXPECT_EQ(c->version, SGX_QL_CONFIG_VERSION_1);
+    // Packed members: copy before use (gtest binds references, misaligned).
+    sgx_ql_config_version_t version = c->version;
+    uint32_t size = c->cert_data_size;
+    EXPECT_EQ(version, SGX_QL_CONFIG_VERSION_1);
     auto expected = sim_->SelectPck(platform_, cpusvn_, pcesvn_);
     ASSERT_TRUE(expected.ok());
-    std::string data(reinterpret_cast<char*>(c->p_cert_data), c->cert_data_size);
-    ASSERT_GE(c->cert_data_size, 500u);
+    std::string data(reinterpret_cast<char*>(c->p_cert_data), size);
+    ASSERT_GE(size, 500u);
     EXPECT_EQ(data.back(), '\0');
-    EXPECT_EQ(std::strlen(data.c_str()) + 1, c->cert_data_size);
+    EXPECT_EQ(std::strlen(data.c_str()) + 1, size);
     EXPECT_EQ(data.rfind(expected->pem, 0), 0u) << "cert data starts with the PCK leaf";
     size_t certs = 0;
     for (size_t p = 0; (p = data.find("-----BEGIN CERTIFICATE-----", p)) != std::string::npos; ++p) ++certs;

@@ -89,7 +89,8 @@ TEST_F(QplWire, PckRequestShapeAndHeaderForm) {
                               std::string(768, '0') + "&cpusvn=00000000000000000000000000000000&pcesvn=0D00&pceid=0000");
   std::string data(reinterpret_cast<char*>(c->p_cert_data));
   EXPECT_EQ(data, std::string(kLeaf) + "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-  EXPECT_EQ(c->cert_data_size, data.size() + 1);
+  uint32_t size = c->cert_data_size;  // packed member: copy before gtest binds a reference
+  EXPECT_EQ(size, data.size() + 1);
   EXPECT_EQ(c->cert_cpu_svn.svn[0], 0x01);
   EXPECT_EQ(c->cert_cpu_svn.svn[15], 0x10);
   uint16_t svn = c->cert_pce_isv_svn;
