@@ -11,6 +11,7 @@
 
 #include "cli/bundle_commands.h"
 #include "cli/inspect.h"
+#include "cli/qpl_commands.h"
 #include "cli/verify_collateral.h"
 #include "cli/verify_quote.h"
 #include "cli/verify_snp.h"
@@ -223,6 +224,27 @@ int main(int argc, char** argv) {
     sub->add_option("--ca-file", ca_file, "CA bundle to verify thimd's TLS certificate");
   }
 
+  auto* qpl = app.add_subcommand("qpl", "Drive a Quote Provider Library through its C ABI and print what it returns");
+  qpl->require_subcommand(1);
+  qpl->footer("Exit codes: 0 success; 1 the library returned an error; 2 could not run (library missing, bad arguments).");
+  thim::cli::QplGetConfigArgs qc;
+  thim::cli::QplGetCollateralArgs qcol;
+  auto* q_config = qpl->add_subcommand("get-config", "sgx_ql_get_quote_config: the platform's PCK certificate chain and TCBm");
+  q_config->add_option("--qe-id", qc.qe_id, "QE ID, 32 hex digits")->required();
+  q_config->add_option("--cpusvn", qc.cpusvn, "raw CPUSVN, 32 hex digits")->required();
+  q_config->add_option("--pcesvn", qc.pcesvn, "raw PCE SVN (decimal)")->required();
+  q_config->add_option("--pceid", qc.pceid, "PCE ID, 4 hex digits as on the wire (default 0000)");
+  q_config->add_option("--encrypted-ppid", qc.encrypted_ppid, "encrypted PPID, 768 hex digits (default: none, zeros sent)");
+  auto* q_coll = qpl->add_subcommand("get-collateral", "sgx_ql_/tdx_ql_get_quote_verification_collateral");
+  q_coll->add_option("--fmspc", qcol.fmspc, "FMSPC, 12 hex digits")->required();
+  q_coll->add_option("--ca", qcol.ca, "processor or platform")->required();
+  q_coll->add_flag("--tdx", qcol.tdx, "TDX collateral (tdx_ql_*)");
+  for (auto* sub : {q_config, q_coll}) {
+    sub->add_option("--lib", sub == q_config ? qc.library : qcol.library,
+                    "library to dlopen (default libdcap_quoteprov.so.1, found like Intel's loaders find it)");
+    sub->add_flag("-v,--verbose", sub == q_config ? qc.verbose : qcol.verbose, "the library's log on stderr");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -249,6 +271,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     return Fail(outcome.exit_code, outcome.summary);
+  }
+  if (*q_config || *q_coll) {
+    auto outcome = *q_config ? thim::cli::RunQplGetConfig(qc) : thim::cli::RunQplGetCollateral(qcol);
+    if (!outcome.report.is_null()) std::cout << outcome.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    if (outcome.exit_code != 0) return Fail(outcome.exit_code, outcome.message);
+    return 0;
   }
   if (*b_inspect) return BundleInspect(bundle_file, bundle_root, bundle_at);
   if (*b_export) return BundleTransfer(true, bundle_file, url, token_file, ca_file);

@@ -205,8 +205,10 @@ StatusOr<CollateralKey> KeyForCrlUri(std::string_view uri) {
   if (!decoded.ok()) return InvalidArgumentError("uri is not percent-encoded correctly");
   std::string_view u = *decoded;
   CollateralKey key;
-  // Intel's root CA CRL (and Azure's legacy spelling of it).
-  if (IContains(u, "certificates.trustedservices.intel.com/intelsgxrootca.") ) {
+  // Intel's root CA CRL (and Azure's legacy spelling of it); thim-sim's root
+  // names it under api.trustedservices.intel.com.
+  if (IContains(u, "certificates.trustedservices.intel.com/intelsgxrootca.") ||
+      IContains(u, "api.trustedservices.intel.com/intelsgxrootca.")) {
     key.kind = CollateralKind::kRootCaCrl;
     return key;
   }
