@@ -12,7 +12,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 std::string CompName(int i) {
-  char name[20];
+  char name[32];
   std::snprintf(name, sizeof(name), "sgxtcbcomp%02dsvn", i + 1);
   return name;
 }

@@ -77,7 +77,7 @@ StatusOr<PckParams> ParseParams(const HttpRequest& req, PckService::Route route)
 nlohmann::ordered_json TcbJson(const intel::SgxTcb& tcb) {
   nlohmann::ordered_json j;
   for (size_t i = 0; i < tcb.components.size(); ++i) {
-    char name[20];
+    char name[32];
     std::snprintf(name, sizeof name, "sgxtcbcomp%02zusvn", i + 1);
     j[name] = tcb.components[i];
   }

@@ -142,7 +142,7 @@ class SimPlatforms : public ::testing::Test {
       SgxTcb tcb;
       ASSERT_EQ(entry["tcb"].size(), 17u);
       for (int c = 0; c < 16; ++c) {
-        char name[20];
+        char name[32];
         std::snprintf(name, sizeof name, "sgxtcbcomp%02dsvn", c + 1);
         tcb.components[c] = entry["tcb"][name].get<uint8_t>();
       }
