@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <strings.h>
 
 #include <thread>
 
 #include "core/bytes.h"
 #include "server/admin_api.h"
+#include "server/pcs_api.h"
 
 namespace thim::server {
 
@@ -32,27 +32,12 @@ Status CheckHex(std::string_view name, std::string_view value, size_t min_len, s
   return OkStatus();
 }
 
+// PCCS's 461 for a platform the fill mode may not fetch; otherwise as every
+// collateral lookup (JSON error, Retry-After on 429/503).
 HttpResponse PckError(const Status& status) {
   if (status.code() == StatusCode::kFailedPrecondition)
     return HttpResponse::Error(kPlatformUnknown, "PlatformUnknown", status.message());
-  HttpResponse r = HttpResponse::Error(status);
-  if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kResourceExhausted) {
-    std::string retry = "30";
-    const std::string& m = status.message();
-    size_t pos = m.rfind("[retry-after ");
-    if (pos != std::string::npos && m.find(']', pos) != std::string::npos) retry = m.substr(pos + 13, m.find(']', pos) - pos - 13);
-    r.headers.push_back({"Retry-After", retry});
-  }
-  return r;
-}
-
-Handler RequireMetadataHeader(Handler inner) {
-  return [inner = std::move(inner)](const HttpRequest& req, Reply reply) {
-    auto v = req.HeaderValue("Metadata");
-    if (!v || strcasecmp(std::string(*v).c_str(), "true") != 0)
-      return reply(HttpResponse::Error(400, "InvalidArgument", "the Metadata: true header is required"));
-    inner(req, std::move(reply));
-  };
+  return RespondWithError(status);
 }
 
 constexpr std::string_view kPckParams[] = {"qeid", "encrypted_ppid", "cpusvn", "pcesvn", "pceid", "clientid", "api-version"};
@@ -243,7 +228,7 @@ void AddPckRoutes(Router& router, std::shared_ptr<cache::PlatformService> platfo
     for (bool thim : {false, true}) {
       std::string prefix = thim ? "/metadata/THIM" : "";
       std::string name = (thim ? "thim_" : "") + tag;
-      auto wrap = [&](Handler h) { return thim ? RequireMetadataHeader(std::move(h)) : std::move(h); };
+      auto wrap = [&](Handler h) { return thim ? RequireMetadata(std::move(h)) : std::move(h); };
       for (const char* method : {"GET", "POST"}) {
         router.Add(method, prefix + base + "pckcert", name + "pckcert", wrap(PckCertHandler(platforms, options, thim)));
         router.Add(method, prefix + base + "pckcerts", name + "pckcerts", wrap(PckCertsHandler(platforms, options, Kind::kPckCerts)));

@@ -60,16 +60,6 @@ void Serve(const std::shared_ptr<cache::CollateralService>& service, const Colla
   });
 }
 
-// Wraps a handler so it demands THIM's "Metadata: true" header.
-Handler RequireMetadata(Handler inner) {
-  return [inner = std::move(inner)](const HttpRequest& req, Reply reply) {
-    auto v = req.HeaderValue("Metadata");
-    if (!v || !IEquals(*v, "true"))
-      return reply(HttpResponse::Error(400, "InvalidArgument", "the Metadata: true header is required"));
-    inner(req, std::move(reply));
-  };
-}
-
 bool HasBaseline(CollateralKind kind) {
   return kind == CollateralKind::kTcbInfo || kind == CollateralKind::kQeIdentity || kind == CollateralKind::kQveIdentity ||
          kind == CollateralKind::kQaeIdentity;
@@ -199,6 +189,15 @@ void AddTree(Router& router, std::string_view prefix, bool metadata, const std::
 }
 
 }  // namespace
+
+Handler RequireMetadata(Handler inner) {
+  return [inner = std::move(inner)](const HttpRequest& req, Reply reply) {
+    auto v = req.HeaderValue("Metadata");
+    if (!v || !IEquals(*v, "true"))
+      return reply(HttpResponse::Error(400, "InvalidArgument", "the Metadata: true header is required"));
+    inner(req, std::move(reply));
+  };
+}
 
 StatusOr<CollateralKey> KeyForCrlUri(std::string_view uri) {
   auto decoded = PercentDecodeFully(uri);

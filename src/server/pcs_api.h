@@ -49,6 +49,9 @@ StatusOr<cache::CollateralKey> KeyForCrlUri(std::string_view uri);
 // The response for a cached item at this moment: the prepared bytes plus
 // Cache-Control (and Warning when stale). 503 when policy forbids serving.
 HttpResponse RespondWithItem(const cache::CollateralService& service, const cache::CachedItem& item);
+// Wraps a handler so it demands THIM's "Metadata: true" header (400 without).
+Handler RequireMetadata(Handler inner);
+
 // The response for a failed lookup: JSON error, Retry-After on 429/503.
 HttpResponse RespondWithError(const Status& status);
 
