@@ -44,6 +44,26 @@ StatusOrRoot LoadRoot(const std::string& root_path) {
   return {true, *cert, ""};
 }
 
+// --at TEXT, or now when empty; nullopt (after printing why) when TEXT is not RFC 3339.
+std::optional<thim::TimePoint> ParseAt(const std::string& at_text) {
+  if (at_text.empty()) return thim::SystemClock::Instance().Now();
+  auto t = thim::ParseRfc3339(at_text);
+  if (!t.ok()) {
+    Fail(kCannotRun, "--at: " + t.status().message());
+    return std::nullopt;
+  }
+  return *t;
+}
+
+// A verifier's outcome: the JSON verdict with --json, else the summary line.
+template <typename Outcome>
+int PrintVerdict(const Outcome& outcome, bool json) {
+  if (json) std::cout << outcome.report.dump(2) << "\n";
+  if (outcome.exit_code != 0) return Fail(outcome.exit_code, outcome.summary);
+  if (!json) std::printf("%s\n", outcome.summary.c_str());
+  return 0;
+}
+
 int Inspect(const std::string& path) {
   auto data = thim::ReadFileBytes(path, 16 << 20);
   if (!data.ok()) return Fail(kCannotRun, data.status().message());
@@ -60,16 +80,11 @@ int VerifyCollateral(const std::string& path, const std::string& chain_path, con
   if (!chain.ok()) return Fail(kCannotRun, chain.status().message());
   auto loaded = LoadRoot(root_path);
   if (!loaded.ok) return Fail(kCannotRun, loaded.error);
-  thim::crypto::Certificate root = loaded.cert;
-  thim::TimePoint at = thim::SystemClock::Instance().Now();
-  if (!at_text.empty()) {
-    auto t = thim::ParseRfc3339(at_text);
-    if (!t.ok()) return Fail(kCannotRun, "--at: " + t.status().message());
-    at = *t;
-  }
-  auto verified = thim::cli::VerifyCollateral(*data, *chain, root, at);
+  auto at = ParseAt(at_text);
+  if (!at) return kCannotRun;
+  auto verified = thim::cli::VerifyCollateral(*data, *chain, loaded.cert, *at);
   if (!verified.ok()) return Fail(kInvalid, "invalid: " + verified.status().message());
-  std::printf("valid: %s at %s\n", verified->what.c_str(), thim::FormatRfc3339(at).c_str());
+  std::printf("valid: %s at %s\n", verified->what.c_str(), thim::FormatRfc3339(*at).c_str());
   return kValid;
 }
 
@@ -92,14 +107,10 @@ int BundleInspect(const std::string& path, const std::string& root_path, const s
   if (!text.ok()) return Fail(kCannotRun, text.status().message());
   auto root = LoadRoot(root_path);
   if (!root.ok) return Fail(kCannotRun, root.error);
-  thim::TimePoint at = thim::SystemClock::Instance().Now();
-  if (!at_text.empty()) {
-    auto t = thim::ParseRfc3339(at_text);
-    if (!t.ok()) return Fail(kCannotRun, "--at: " + t.status().message());
-    at = *t;
-  }
+  auto at = ParseAt(at_text);
+  if (!at) return kCannotRun;
   bool all_valid = false;
-  auto report = thim::cli::InspectBundle(*text, root.cert, at, &all_valid);
+  auto report = thim::cli::InspectBundle(*text, root.cert, *at, &all_valid);
   if (!report.ok()) return Fail(kInvalid, path + ": " + report.status().message());
   std::cout << report->dump(2) << "\n";
   return all_valid ? kValid : Fail(kInvalid, "invalid: some items of the bundle do not validate");
@@ -255,23 +266,9 @@ int main(int argc, char** argv) {
   if (*collateral) return VerifyCollateral(file, chain, root, at);
   if (*quote) {
     vq.allow_advisories_set = quote->count("--allow-advisory") > 0;
-    auto outcome = thim::cli::RunVerifyQuote(vq);
-    if (vq_json) std::cout << outcome.report.dump(2) << "\n";
-    if (outcome.exit_code == 0) {
-      if (!vq_json) std::printf("%s\n", outcome.summary.c_str());
-      return 0;
-    }
-    return Fail(outcome.exit_code, outcome.summary);
+    return PrintVerdict(thim::cli::RunVerifyQuote(vq), vq_json);
   }
-  if (*snp) {
-    auto outcome = thim::cli::RunVerifySnp(vs);
-    if (vs_json) std::cout << outcome.report.dump(2) << "\n";
-    if (outcome.exit_code == 0) {
-      if (!vs_json) std::printf("%s\n", outcome.summary.c_str());
-      return 0;
-    }
-    return Fail(outcome.exit_code, outcome.summary);
-  }
+  if (*snp) return PrintVerdict(thim::cli::RunVerifySnp(vs), vs_json);
   if (*q_config || *q_coll) {
     auto outcome = *q_config ? thim::cli::RunQplGetConfig(qc) : thim::cli::RunQplGetCollateral(qcol);
     if (!outcome.report.is_null()) std::cout << outcome.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

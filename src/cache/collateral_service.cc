@@ -318,7 +318,7 @@ struct CollateralService::Impl {
         if (reason != FetchReason::kAdmin) return current;
       }
       if (st.code() == StatusCode::kResourceExhausted || st.code() == StatusCode::kUnavailable) {
-        if (retry_after) return Status(st.code(), st.message() + " [retry-after " + std::to_string(retry_after->count()) + "]");
+        if (retry_after) return st.WithRetryAfter(retry_after->count());
       }
       return st;
     }

@@ -344,7 +344,7 @@ struct PlatformService::Impl : std::enable_shared_from_this<PlatformService::Imp
       if (fetches_failed) fetches_failed->Inc();
       spdlog::warn("platform {}: pckcerts fetch failed: {}", identity.id, st.ToString());
       if (retry_after && (st.code() == StatusCode::kUnavailable || st.code() == StatusCode::kResourceExhausted))
-        return Status(st.code(), st.message() + " [retry-after " + std::to_string(retry_after->count()) + "]");
+        return st.WithRetryAfter(retry_after->count());
       return st;
     };
     if (!fetched.ok()) return fail(fetched.status());

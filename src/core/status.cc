@@ -38,7 +38,9 @@ Status Status::WithContext(std::string_view context) const {
   std::string m(context);
   m += ": ";
   m += message_;
-  return Status(code_, std::move(m));
+  Status s(code_, std::move(m));
+  s.retry_after_seconds_ = retry_after_seconds_;
+  return s;
 }
 
 }  // namespace thim

@@ -58,16 +58,26 @@ class [[nodiscard]] Status {
   // "NotFound: no TCB info for fmspc 00906ED50000" (or "OK").
   std::string ToString() const;
 
-  // Returns a copy whose message is "<context>: <message>" (same code).
+  // Returns a copy whose message is "<context>: <message>" (same code and retry advice).
   Status WithContext(std::string_view context) const;
 
+  // Advice carried with Unavailable/ResourceExhausted: retry no sooner than
+  // this many seconds (an upstream's Retry-After, passed on to our clients).
+  Status WithRetryAfter(long seconds) const {
+    Status s = *this;
+    s.retry_after_seconds_ = seconds;
+    return s;
+  }
+  std::optional<long> retry_after_seconds() const { return retry_after_seconds_; }
+
   friend bool operator==(const Status& a, const Status& b) {
-    return a.code_ == b.code_ && a.message_ == b.message_;
+    return a.code_ == b.code_ && a.message_ == b.message_ && a.retry_after_seconds_ == b.retry_after_seconds_;
   }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::optional<long> retry_after_seconds_;
 };
 
 inline Status OkStatus() { return Status(); }

@@ -42,16 +42,6 @@ CollateralParams ParamsOf(const HttpRequest& req) {
   return p;
 }
 
-// "…[retry-after N]" at the end of a message, as the cache reports upstream advice.
-std::optional<std::string> RetryAfterOf(const Status& status) {
-  const std::string& m = status.message();
-  size_t pos = m.rfind("[retry-after ");
-  if (pos == std::string::npos) return std::nullopt;
-  size_t end = m.find(']', pos);
-  if (end == std::string::npos) return std::nullopt;
-  return m.substr(pos + 13, end - pos - 13);
-}
-
 void Serve(const std::shared_ptr<cache::CollateralService>& service, const CollateralKey& key, Reply reply,
            std::function<HttpResponse(const cache::CachedItem&)> render = nullptr) {
   service->Get(key, [service, reply = std::move(reply), render = std::move(render)](cache::CollateralService::Result r) {
@@ -253,12 +243,10 @@ HttpResponse RespondWithItem(const cache::CollateralService& service, const cach
 }
 
 HttpResponse RespondWithError(const Status& status) {
-  std::optional<std::string> retry_after = RetryAfterOf(status);
-  std::string message = status.message();
-  if (retry_after) message = message.substr(0, message.rfind(" [retry-after "));
-  HttpResponse r = HttpResponse::Error(Status(status.code(), message));
+  const std::string& message = status.message();
+  HttpResponse r = HttpResponse::Error(status);
   if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kResourceExhausted)
-    r.headers.push_back({"Retry-After", retry_after.value_or("30")});
+    r.headers.push_back({"Retry-After", std::to_string(status.retry_after_seconds().value_or(30))});
   if (status.code() == StatusCode::kOutOfRange)
     r.headers.push_back({"Warning", "299 thimd \"" + message.substr(0, 200) + "\""});
   return r;

@@ -1,13 +1,11 @@
 // Runs the real `thim` binary: exit codes, one-line causes, JSON output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "binary_runner.h"
 #include "core/bytes.h"
 #include "testdata.h"
 
@@ -16,22 +14,9 @@ namespace {
 
 using thim::testing::RealDataPath;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using CliRun = thim::testing::BinaryRun;
 
-CliRun Thim(const std::string& args) {
-  std::string cmd = std::string(THIM_BINARY_DIR) + "/apps/thim " + args + " 2>&1";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CliRun Thim(const std::string& args) { return thim::testing::RunBinary("thim", args); }
 
 std::string Real(const char* rel) { return "'" + RealDataPath(rel) + "'"; }
 

@@ -1,13 +1,11 @@
 // `thim verify snp` and `thim inspect` on real AMD vectors, through the binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "binary_runner.h"
 #include "testdata.h"
 
 namespace thim {
@@ -15,22 +13,9 @@ namespace {
 
 using thim::testing::RealDataPath;
 
-struct SnpRun {
-  int exit_code = -1;
-  std::string out;
-};
+using SnpRun = thim::testing::BinaryRun;
 
-SnpRun Thim(const std::string& args) {
-  std::string cmd = std::string(THIM_BINARY_DIR) + "/apps/thim " + args + " 2>&1";
-  SnpRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+SnpRun Thim(const std::string& args) { return thim::testing::RunBinary("thim", args); }
 
 std::string Real(const char* rel) { return "'" + RealDataPath(rel) + "'"; }
 

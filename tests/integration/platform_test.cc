@@ -8,6 +8,7 @@
 #include "core/bytes.h"
 #include "crypto/public_key.h"
 #include "harness.h"
+#include "wait_until.h"
 #include "intel/pck_cert_list.h"
 
 namespace thim::testing {
@@ -326,7 +327,7 @@ TEST_F(Platforms, NewEvaluationNumberRefetchesPlatformsInTheBackground) {
   // operator-independent trigger here is the admin refresh of the TCB info).
   ASSERT_EQ(Admin("POST", "/admin/refresh?kind=tcb_info").status, 200);
   thimd_clock_.Advance(std::chrono::minutes(5));
-  for (int i = 0; i < 100 && SimPckCalls() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  WaitUntil([&] { return SimPckCalls() >= 2; });
   EXPECT_EQ(SimPckCalls(), 2u);
   auto new_top = sim_->PlatformLevels(p).front().tcb;
   // The new certificate is there before any client asks for it: served with upstream down.
@@ -349,16 +350,15 @@ TEST_F(Platforms, CertificatesAreRefetchedPeriodically) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(SimPckCalls(), 1u);  // not due yet
   thimd_clock_.Advance(std::chrono::hours(2));
-  for (int i = 0; i < 100 && SimPckCalls() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  WaitUntil([&] { return SimPckCalls() >= 2; });
   EXPECT_EQ(SimPckCalls(), 2u);
   // The sim counts the call when it arrives; thimd stores the answer after validating it.
   std::string expected = FormatRfc3339(std::chrono::floor<std::chrono::seconds>(thimd_clock_.Now()));
   nlohmann::json platform;
-  for (int i = 0; i < 100; ++i) {
+  WaitUntil([&] {
     platform = nlohmann::json::parse(Admin("GET", "/admin/platform?id=" + p.qe_id + "-" + p.pce_id).body);
-    if (platform["certificatesFetchedAt"] == expected) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return platform["certificatesFetchedAt"] == expected;
+  });
   EXPECT_EQ(platform["certificatesFetchedAt"], expected) << platform.dump();
 }
 

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "wait_until.h"
 
 namespace thim::testing {
 namespace {
@@ -148,8 +149,7 @@ TEST_F(ThimdWithSim, TamperedRefreshesAreRejectedAndTheLastGoodKept) {
     // Past the refresh interval: the refresher fetches again and gets tampered bytes.
     thimd_clock_.Advance(std::chrono::hours(14));
     sim_clock_.Advance(std::chrono::hours(14));
-    for (int i = 0; i < 100 && SimCount("/sgx/certification/v4/tcb") == before; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    WaitUntil([&] { return SimCount("/sgx/certification/v4/tcb") != before; });
     ASSERT_GT(SimCount("/sgx/certification/v4/tcb"), before) << kind << ": no refresh happened";
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     auto served = Thimd(kSgxTcb);
@@ -219,15 +219,12 @@ TEST_F(ThimdWithSim, NewEvaluationNumberIsDiscovered) {
   SimControl("/_sim/new-eval-number");
   thimd_clock_.Advance(std::chrono::hours(14));
   sim_clock_.Advance(std::chrono::hours(14));
-  for (int i = 0; i < 100 && Metric("thim_new_evaluation_numbers_total") < 1; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_GE(Metric("thim_new_evaluation_numbers_total"), 1);
+  EXPECT_TRUE(WaitUntil([&] { return Metric("thim_new_evaluation_numbers_total") >= 1; }));
   std::string body;
-  for (int i = 0; i < 100; ++i) {
+  WaitUntil([&] {
     body = Thimd("/sgx/certification/v4/tcb?fmspc=00906ED50000&update=early").body;
-    if (body.find("\"tcbEvaluationDataNumber\":19") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return body.find("\"tcbEvaluationDataNumber\":19") != std::string::npos;
+  });
   EXPECT_NE(body.find("\"tcbEvaluationDataNumber\":19"), std::string::npos);
   // The standard baseline does not move.
   EXPECT_NE(Thimd(kSgxTcb).body.find("\"tcbEvaluationDataNumber\":17"), std::string::npos);

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
+#include "binary_runner.h"
 #include "cache/bundle.h"
 #include "cli/verify_quote.h"
 #include "testdata.h"
@@ -234,11 +234,9 @@ namespace {
 
 // The real binary: exit statuses and --json output through apps/thim's main.
 int RunThim(const std::string& args, std::string* out = nullptr) {
-  std::string out_path = ::testing::TempDir() + "/thim_out.txt";
-  std::string cmd = std::string(THIM_BINARY_DIR) + "/apps/thim verify quote " + args + " >" + out_path + " 2>&1";
-  int rc = std::system(cmd.c_str());
-  if (out) *out = ReadFileString(out_path).value();
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  thim::testing::BinaryRun r = thim::testing::RunBinary("thim", "verify quote " + args);
+  if (out) *out = r.out;
+  return r.exit_code;
 }
 
 std::string CosItems() {
