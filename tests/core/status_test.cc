@@ -102,6 +102,19 @@ TEST(Status, WithContextPrefixesAndKeepsTheCode) {
   EXPECT_EQ(c.WithContext("refresh").message(), "refresh: fetch tcb: no TCB info");
 }
 
+TEST(Status, RetryAdviceTravelsWithTheStatusNotInItsMessage) {
+  Status s = UnavailableError("PCS answered 503");
+  EXPECT_EQ(s.retry_after_seconds(), std::nullopt);
+  Status advised = s.WithRetryAfter(120);
+  EXPECT_EQ(advised.retry_after_seconds(), 120);
+  EXPECT_EQ(advised.message(), "PCS answered 503");
+  EXPECT_EQ(advised.code(), StatusCode::kUnavailable);
+  EXPECT_NE(advised, s);  // the advice is part of the value
+  Status wrapped = advised.WithContext("tcb_info");
+  EXPECT_EQ(wrapped.retry_after_seconds(), 120);
+  EXPECT_EQ(wrapped.message(), "tcb_info: PCS answered 503");
+}
+
 TEST(Status, WithContextOnOkStaysOk) {
   Status c = OkStatus().WithContext("anything");
   EXPECT_TRUE(c.ok());
