@@ -59,6 +59,15 @@ void MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
   f.gauges.push_back(std::move(fn));
 }
 
+void MetricsRegistry::AddCounterFunc(const std::string& name, const std::string& help,
+                                     std::function<std::vector<std::pair<Labels, double>>()> fn) {
+  std::lock_guard lock(mu_);
+  Family& f = families_[name];
+  f.help = help;
+  f.type = "counter";
+  f.gauges.push_back(std::move(fn));
+}
+
 namespace {
 
 std::string EscapeLabel(const std::string& v) {
