@@ -16,8 +16,16 @@ std::function<Samples()> One(std::weak_ptr<Source> source, Read read) {
   };
 }
 
-Labels CrlLabels(const CrlEntry& crl) {
-  return {{"product", std::string(ProductName(crl.product))}, {"kind", std::string(KeyKindPath(crl.kind))}};
+// One sample per held CRL, labelled by product and kind.
+std::function<Samples()> PerCrl(std::weak_ptr<AmdService> service, std::function<double(const CrlEntry&)> value) {
+  return [service, value]() -> Samples {
+    Samples out;
+    if (auto s = service.lock())
+      for (const auto& crl : s->ListCrls())
+        out.push_back({{{"product", std::string(ProductName(crl->product))}, {"kind", std::string(KeyKindPath(crl->kind))}},
+                       value(*crl)});
+    return out;
+  };
 }
 
 }  // namespace
@@ -39,21 +47,11 @@ void RegisterAmdMetrics(MetricsRegistry& registry, std::weak_ptr<AmdService> ser
   registry.AddGauge("thim_amd_vceks_in_memory", "VCEKs held in memory (the store may hold more)",
                     One(service, [](AmdService& s) { return s.Stats().vceks_in_memory; }));
   registry.AddGauge("thim_amd_crl_seconds_until_next_update", "Seconds until the held CRL's nextUpdate (negative: past it)",
-                    [service, &clock]() -> Samples {
-                      Samples out;
-                      if (auto s = service.lock())
-                        for (const auto& crl : s->ListCrls())
-                          out.push_back({CrlLabels(*crl), static_cast<double>((crl->next_update - clock.Now()).count())});
-                      return out;
-                    });
+                    PerCrl(service, [&clock](const CrlEntry& crl) {
+                      return static_cast<double>((crl.next_update - clock.Now()).count());
+                    }));
   registry.AddGauge("thim_amd_crl_stale", "1 when the held CRL is past its nextUpdate (served within the stale grace)",
-                    [service, &clock]() -> Samples {
-                      Samples out;
-                      if (auto s = service.lock())
-                        for (const auto& crl : s->ListCrls())
-                          out.push_back({CrlLabels(*crl), clock.Now() > crl->next_update ? 1.0 : 0.0});
-                      return out;
-                    });
+                    PerCrl(service, [&clock](const CrlEntry& crl) { return clock.Now() > crl.next_update ? 1.0 : 0.0; }));
   registry.AddCounterFunc("thim_amd_refresh_total", "Background refreshes of AMD CRLs and chains by outcome",
                           [refresher]() -> Samples {
                             auto r = refresher.lock();

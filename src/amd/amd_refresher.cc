@@ -69,14 +69,16 @@ TimePoint AmdRefresher::Backoff(Due& due, TimePoint now) {
   return now + wait - Jitter(wait);
 }
 
+bool AmdRefresher::IsDue(const std::string& key, TimePoint basis, TimePoint now, const std::function<TimePoint()>& first_due) {
+  std::lock_guard lock(mu_);
+  Due& due = schedule_[key];
+  if (due.basis != basis) due = Due{.at = first_due(), .basis = basis, .failures = 0};
+  return now >= due.at;
+}
+
 void AmdRefresher::RefreshCrlIfDue(const CrlEntry& held, TimePoint now, int& attempted) {
   const std::string key = CrlStoreKey(held.product, held.kind);
-  {
-    std::lock_guard lock(mu_);
-    Due& due = schedule_[key];
-    if (due.basis != held.next_update) due = Due{.at = CrlDue(held), .basis = held.next_update, .failures = 0};
-    if (now < due.at) return;
-  }
+  if (!IsDue(key, held.next_update, now, [&] { return CrlDue(held); })) return;
   ++attempted;
   auto fresh = service_->RefreshCrl(held.product, held.kind);
   std::lock_guard lock(mu_);
@@ -84,7 +86,7 @@ void AmdRefresher::RefreshCrlIfDue(const CrlEntry& held, TimePoint now, int& att
   if (fresh.ok() && (*fresh)->this_update > held.this_update) {
     ++stats_.crl_updated;
     due = Due{.at = CrlDue(**fresh), .basis = (*fresh)->next_update, .failures = 0};
-    spdlog::info("AMD CRL {}: refreshed ahead of nextUpdate, now issued {} and valid until {}", Name(held.product, held.kind),
+    spdlog::info("AMD CRL {}: refreshed, now issued {} and valid until {}", Name(held.product, held.kind),
                  FormatRfc3339((*fresh)->this_update), FormatRfc3339((*fresh)->next_update));
     return;
   }
@@ -103,12 +105,7 @@ void AmdRefresher::RefreshCrlIfDue(const CrlEntry& held, TimePoint now, int& att
 
 void AmdRefresher::RefreshChainIfDue(const ChainEntry& held, TimePoint now, int& attempted) {
   const std::string key = ChainStoreKey(held.product, held.kind);
-  {
-    std::lock_guard lock(mu_);
-    Due& due = schedule_[key];
-    if (due.basis != held.fetched_at) due = Due{.at = ChainDue(held), .basis = held.fetched_at, .failures = 0};
-    if (now < due.at) return;
-  }
+  if (!IsDue(key, held.fetched_at, now, [&] { return ChainDue(held); })) return;
   ++attempted;
   auto fresh = service_->RefreshChain(held.product, held.kind);
   std::lock_guard lock(mu_);

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,8 @@ class AmdRefresher {
   TimePoint CrlDue(const CrlEntry& crl);
   TimePoint ChainDue(const ChainEntry& chain);
   TimePoint Backoff(Due& due, TimePoint now);
+  // Whether `key` is due at `now`; (re)schedules it with `first_due` when its basis changed.
+  bool IsDue(const std::string& key, TimePoint basis, TimePoint now, const std::function<TimePoint()>& first_due);
   std::chrono::seconds Jitter(std::chrono::seconds span);
   void RefreshCrlIfDue(const CrlEntry& held, TimePoint now, int& attempted);
   void RefreshChainIfDue(const ChainEntry& held, TimePoint now, int& attempted);

@@ -61,11 +61,9 @@ void MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
 
 void MetricsRegistry::AddCounterFunc(const std::string& name, const std::string& help,
                                      std::function<std::vector<std::pair<Labels, double>>()> fn) {
+  AddGauge(name, help, std::move(fn));  // a callback family like a gauge's…
   std::lock_guard lock(mu_);
-  Family& f = families_[name];
-  f.help = help;
-  f.type = "counter";
-  f.gauges.push_back(std::move(fn));
+  families_[name].type = "counter";  // …typed as what it counts
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/bytes.h"
+#include "run_thim.h"
 #include "testdata.h"
 
 namespace thim {
@@ -16,22 +17,8 @@ namespace {
 
 using thim::testing::RealDataPath;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-CliRun Thim(const std::string& args) {
-  std::string cmd = std::string(THIM_BINARY_DIR) + "/apps/thim " + args + " 2>&1";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using CliRun = testing::ThimRun;
+CliRun Thim(const std::string& args) { return testing::RunThim(args); }
 
 std::string Real(const char* rel) { return "'" + RealDataPath(rel) + "'"; }
 

@@ -141,7 +141,7 @@ TEST_F(AmdRefresherTest, ThrottledAndVcekCountersMove) {
   EXPECT_EQ(Sample(text, "thim_amd_kds_throttled_total"), 1);
   EXPECT_NE(text.find("# TYPE thim_amd_kds_requests_total counter"), std::string::npos);
   EXPECT_NE(text.find("# TYPE thim_amd_vceks_in_memory gauge"), std::string::npos);
-  EXPECT_EQ(text.find("thim_amd_kds_429_total "), std::string::npos);  // no KDS client given: left out
+  EXPECT_EQ(text.find("\nthim_amd_kds_429_total "), std::string::npos);  // no KDS client given: no sample
 }
 
 }  // namespace
