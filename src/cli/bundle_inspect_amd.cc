@@ -7,14 +7,6 @@
 namespace thim::cli {
 namespace {
 
-// Inspection never reaches KDS: what the bundle lacks is simply missing.
-class NoKds final : public amd::KdsSource {
- public:
-  StatusOr<std::string> Get(const std::string& path) override {
-    return UnavailableError("not in the bundle (inspection does not contact KDS): " + path);
-  }
-};
-
 std::string What(const cache::AmdBundleItem& item) {
   std::string product(amd::ProductName(item.key.product));
   switch (item.key.type) {
@@ -36,7 +28,9 @@ nlohmann::ordered_json InspectAmdItems(const cache::AmdBundle& bundle, const std
   FakeClock clock(at);
   amd::AmdServiceOptions options;
   options.arks = arks;
-  amd::AmdService service(std::make_shared<NoKds>(), nullptr, options, clock);
+  // Inspection never reaches KDS: what the bundle lacks is simply missing.
+  amd::AmdService service(std::make_shared<amd::OfflineKdsSource>("not in the bundle (inspection does not contact KDS)"),
+                          nullptr, options, clock);
   std::vector<cache::AmdImportResult> results = cache::ImportAmd(service, bundle);
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   size_t i = 0;

@@ -41,7 +41,7 @@ amd::AmdRefreshOptions RefreshOptionsFrom(const AmdConfig& c) {
 }
 
 StatusOr<AmdWiring> BuildAmd(const AmdConfig& c, std::shared_ptr<store::Store> store, const Clock& clock,
-                             std::chrono::seconds stale_grace) {
+                             std::chrono::seconds stale_grace, bool offline) {
   upstream::UpstreamConfig kds = amd::DefaultKdsConfig(c.kds_url);
   kds.ca_file = c.tls_ca_file;
   kds.request_timeout = std::chrono::seconds(c.timeout_seconds);
@@ -63,8 +63,10 @@ StatusOr<AmdWiring> BuildAmd(const AmdConfig& c, std::shared_ptr<store::Store> s
   }
   AmdWiring w;
   w.kds = std::make_shared<amd::KdsClient>(std::move(*client));
-  w.service = std::make_shared<amd::AmdService>(w.kds, std::move(store), std::move(options), clock);
-  if (c.refresh_enabled) w.refresher = std::make_shared<amd::AmdRefresher>(w.service, RefreshOptionsFrom(c), clock);
+  std::shared_ptr<amd::KdsSource> source = w.kds;
+  if (offline) source = std::make_shared<amd::OfflineKdsSource>("offline (platforms.fill_mode): KDS is not contacted");
+  w.service = std::make_shared<amd::AmdService>(std::move(source), std::move(store), std::move(options), clock);
+  if (c.refresh_enabled && !offline) w.refresher = std::make_shared<amd::AmdRefresher>(w.service, RefreshOptionsFrom(c), clock);
   ASSIGN_OR_RETURN(w.api.node, NodeIdentityFrom(c.node));
   w.api.cache_control_seconds = c.cache_control_seconds;
   return w;

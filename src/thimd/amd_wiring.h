@@ -22,8 +22,10 @@ struct AmdWiring {
 
 // InvalidArgument naming the field on a bad ARK file or node report.
 // `stale_grace`: how long past nextUpdate a CRL is served while KDS fails.
+// `offline` (platforms.fill_mode "offline"): KDS is never contacted and
+// nothing is refreshed; AMD items arrive by bundle import.
 StatusOr<AmdWiring> BuildAmd(const AmdConfig& config, std::shared_ptr<store::Store> store, const Clock& clock,
-                             std::chrono::seconds stale_grace);
+                             std::chrono::seconds stale_grace, bool offline = false);
 
 // The refresher's options from the "amd" section.
 amd::AmdRefreshOptions RefreshOptionsFrom(const AmdConfig& config);

@@ -180,7 +180,8 @@ Status App::Start() {
   server::AddPckRoutes(*router, s.platforms,
                        {.user_token_sha256 = c.admin.user_token_sha256, .max_age_seconds = c.platforms.max_age_seconds});
   if (c.amd.enabled) {
-    ASSIGN_OR_RETURN(AmdWiring amd, BuildAmd(c.amd, s.store, s.clock, Hours(c.cache.stale_grace_hours)));
+    ASSIGN_OR_RETURN(AmdWiring amd, BuildAmd(c.amd, s.store, s.clock, Hours(c.cache.stale_grace_hours),
+                                                 fill_mode == cache::FillMode::kOffline));
     s.amd = amd.service;
     s.amd_refresher = amd.refresher;
     amd::RegisterAmdMetrics(s.metrics, amd.service, amd.kds, amd.refresher, s.clock);

@@ -86,10 +86,19 @@ TEST_F(AmdBundle, ExportImportIntoOfflineThimdAnswersByteIdentically) {
     EXPECT_EQ(got.Header("content-type"), want.Header("content-type")) << path;
   }
   EXPECT_EQ(kds_->Stats().vcek_requests + kds_->Stats().chain_requests + kds_->Stats().crl_requests, kds_calls);
-  // The imported items are in the store: a restart without KDS still answers.
+  // The imported items are in the store: a restart without KDS still answers,
+  // also in fill mode "offline" (which never contacts KDS at all).
   StopThimd();
-  StartThimd(Offline());
+  thimd::Config offline = Offline();
+  offline.platforms.fill_mode = "offline";
+  offline.amd.kds_url = "http://127.0.0.1:" + std::to_string(kds_server_->port());  // reachable, yet not asked
+  StartThimd(offline);
   for (const auto& [path, want] : connected) EXPECT_EQ(Thimd(path, kMeta).body, want.body) << path;
+  auto unknown = Thimd("/vcek/v1/Milan/" + HexEncode(sim::SimChipId(amd::Product::kMilan, 40)) +
+                       "?blSPL=3&teeSPL=0&snpSPL=8&ucodeSPL=115");
+  EXPECT_EQ(unknown.status, 503) << unknown.body;
+  EXPECT_NE(unknown.body.find("offline"), std::string::npos) << unknown.body;
+  EXPECT_EQ(kds_->Stats().vcek_requests + kds_->Stats().chain_requests + kds_->Stats().crl_requests, kds_calls);
 }
 
 TEST_F(AmdBundle, TamperedAmdItemsAreRejectedByName) {

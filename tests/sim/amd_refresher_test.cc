@@ -144,5 +144,24 @@ TEST_F(AmdRefresherTest, ThrottledAndVcekCountersMove) {
   EXPECT_EQ(text.find("\nthim_amd_kds_429_total "), std::string::npos);  // no KDS client given: no sample
 }
 
+TEST_F(AmdRefresherTest, HeldChainRefetchedWeeklyAndKeptThroughAnOutage) {
+  auto chain = service_->Chain(Product::kMilan, KeyKind::kVlek);
+  ASSERT_TRUE(chain.ok());
+  clock_.Advance(hours(24 * 6));
+  EXPECT_EQ(refresher_->RunOnce(), 0);  // a week (less up to 10 %) is not over
+  clock_.Advance(hours(24 * 2));
+  EXPECT_EQ(refresher_->RunOnce(), 1);
+  EXPECT_EQ(refresher_->Stats().chain_unchanged, 1u);  // KDS serves the same chain
+  EXPECT_EQ(refresher_->RunOnce(), 0);                 // fetched now: due in a week again
+  kds_->down = true;
+  clock_.Advance(hours(24 * 8));
+  EXPECT_EQ(refresher_->RunOnce(), 1);
+  EXPECT_EQ(refresher_->Stats().chain_failed, 1u);
+  auto held = service_->Chain(Product::kMilan, KeyKind::kVlek);
+  ASSERT_TRUE(held.ok());  // still served
+  EXPECT_EQ((*held)->pem, (*chain)->pem);
+  EXPECT_EQ(refresher_->RunOnce(), 0);  // backoff
+}
+
 }  // namespace
 }  // namespace thim::sim
