@@ -53,7 +53,8 @@ TEST(ThimBundleInspect, ListsAndValidatesAmdItems) {
   bundle["amd"]["vceks"][0]["der"] = Base64Encode(tampered);
   testing::ThimRun bad = InspectBundleFile("tampered.json", bundle.dump(), at);
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
-  report = nlohmann::json::parse(bad.out.substr(0, bad.out.rfind("}") + 1), nullptr, false);
+  // The report on stdout, the one-line cause on stderr (in either order).
+  report = nlohmann::json::parse(bad.out.substr(bad.out.find('{'), bad.out.rfind('}') - bad.out.find('{') + 1), nullptr, false);
   ASSERT_TRUE(report.is_object()) << bad.out;
   EXPECT_EQ(report["amd"][1]["valid"], false);
   EXPECT_TRUE(report["amd"][1].contains("error"));
