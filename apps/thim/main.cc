@@ -102,15 +102,28 @@ std::optional<std::string> AdminToken(const std::string& token_file) {
   return std::nullopt;
 }
 
-int BundleInspect(const std::string& path, const std::string& root_path, const std::string& at_text) {
+int BundleInspect(const std::string& path, const std::string& root_path, const std::string& at_text,
+                  const std::vector<std::string>& ark_paths) {
   auto text = thim::ReadFileString(path, 256u << 20);
   if (!text.ok()) return Fail(kCannotRun, text.status().message());
   auto root = LoadRoot(root_path);
   if (!root.ok) return Fail(kCannotRun, root.error);
   auto at = ParseAt(at_text);
   if (!at) return kCannotRun;
+  std::map<thim::amd::Product, thim::crypto::Certificate> arks;
+  for (const auto& ark_path : ark_paths) {
+    auto pem = thim::ReadFileString(ark_path, 1 << 20);
+    if (!pem.ok()) return Fail(kCannotRun, pem.status().message());
+    auto cert = thim::crypto::Certificate::FromPem(*pem);
+    if (!cert.ok()) return Fail(kCannotRun, "--amd-ark " + ark_path + ": " + cert.status().message());
+    // An ARK names its product: "ARK-Milan".
+    std::string cn = cert->SubjectCommonName();
+    auto product = thim::amd::ParseProduct(cn.rfind("ARK-", 0) == 0 ? cn.substr(4) : cn);
+    if (!product.ok()) return Fail(kCannotRun, "--amd-ark " + ark_path + ": not an ARK (subject CN " + cn + ")");
+    arks.insert_or_assign(*product, *cert);
+  }
   bool all_valid = false;
-  auto report = thim::cli::InspectBundle(*text, root.cert, *at, &all_valid);
+  auto report = thim::cli::InspectBundle(*text, root.cert, *at, &all_valid, arks);
   if (!report.ok()) return Fail(kInvalid, path + ": " + report.status().message());
   std::cout << report->dump(2) << "\n";
   return all_valid ? kValid : Fail(kInvalid, "invalid: some items of the bundle do not validate");
@@ -225,6 +238,8 @@ int main(int argc, char** argv) {
   b_inspect->add_option("FILE", bundle_file, "thim bundle (JSON)")->required();
   b_inspect->add_option("--root", bundle_root, "pinned root (PEM); default: the built-in Intel SGX Root CA");
   b_inspect->add_option("--at", bundle_at, "validation time, RFC 3339 (default: now)");
+  std::vector<std::string> bundle_arks;
+  b_inspect->add_option("--amd-ark", bundle_arks, "ARK (PEM) to validate AMD items of its product against; default: AMD's, built in");
   auto* b_export = bundle->add_subcommand("export", "Download every stored document from a thimd");
   b_export->add_option("-o,--output", bundle_file, "where to write the bundle")->required();
   auto* b_import = bundle->add_subcommand("import", "Upload a bundle into a thimd (each item validated there)");
@@ -275,7 +290,7 @@ int main(int argc, char** argv) {
     if (outcome.exit_code != 0) return Fail(outcome.exit_code, outcome.message);
     return 0;
   }
-  if (*b_inspect) return BundleInspect(bundle_file, bundle_root, bundle_at);
+  if (*b_inspect) return BundleInspect(bundle_file, bundle_root, bundle_at, bundle_arks);
   if (*b_export) return BundleTransfer(true, bundle_file, url, token_file, ca_file);
   if (*b_import) return BundleTransfer(false, bundle_file, url, token_file, ca_file);
   return kCannotRun;

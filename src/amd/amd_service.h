@@ -7,8 +7,10 @@
 //     TCB equal to what was asked) and kept forever: a (chip, TCB) VCEK never
 //     changes. Chains: kept while valid. CRLs: re-fetched after nextUpdate,
 //     the stale copy served within `stale_grace` when KDS fails.
-// Store keys: "amd/vcek/<Product>/<hwid hex>?tcb=<tcbm>", "amd/cert_chain/<vcek|vlek>/<Product>",
-// "amd/crl/<vcek|vlek>/<Product>".
+// Store keys: amd/amd_keys.h. Items imported from a bundle are validated
+// exactly like KDS answers; a CRL never replaces a newer one (thisUpdate).
+// The background refresh of CRLs and chains is AmdRefresher's
+// (amd/amd_refresher.h), through RefreshCrl / RefreshChain.
 // Thread-safety: every method may be called concurrently.
 #pragma once
 
@@ -21,6 +23,7 @@
 #include <optional>
 #include <vector>
 
+#include "amd/amd_keys.h"
 #include "amd/endorsement_cert.h"
 #include "amd/kds_client.h"
 #include "amd/kds_paths.h"
@@ -41,12 +44,18 @@ struct VcekEntry {
 };
 
 struct ChainEntry {
+  Product product;
+  KeyKind kind;
   std::string pem;  // as KDS served it: ASK (or ASVK) then ARK
   std::vector<crypto::Certificate> certs;
+  TimePoint fetched_at;
 };
 
 struct CrlEntry {
-  std::string der;
+  Product product;
+  KeyKind kind;
+  std::string der;  // as KDS served it
+  TimePoint this_update;
   TimePoint next_update;
   bool stale = false;  // past nextUpdate, served within the grace
 };
@@ -60,9 +69,11 @@ struct AmdServiceOptions {
 
 struct AmdStats {
   uint64_t kds_calls = 0;       // requests sent to KDS
-  uint64_t kds_failures = 0;
+  uint64_t kds_failures = 0;     // of which failed (any cause)
+  uint64_t kds_throttled = 0;    // of which ended throttled (429 after the retries)
   uint64_t vcek_hits = 0;       // answered from memory
-  uint64_t vcek_waits = 0;      // joined a fetch already in flight
+  uint64_t vcek_waits = 0;      // joined a fetch already in flight (any item)
+  uint64_t vceks_in_memory = 0;
 };
 
 class AmdService {
@@ -79,8 +90,24 @@ class AmdService {
 
   // Every VCEK held (memory and store), for the admin API.
   std::vector<std::shared_ptr<const VcekEntry>> ListVceks();
-  // Adds a VCEK obtained out of band (bundle import), validated like a fetched one.
-  StatusOr<std::shared_ptr<const VcekEntry>> ImportVcek(ByteSpan der);
+  // Every chain / CRL held (memory and store; stored ones are validated and
+  // kept in memory from then on), for bundle export and the refresher.
+  std::vector<std::shared_ptr<const ChainEntry>> ListChains();
+  std::vector<std::shared_ptr<const CrlEntry>> ListCrls();
+
+  // Items obtained out of band (bundle import), validated like KDS answers
+  // and stored. ImportVcek: with `expected`, the VCEK must be that chip's at
+  // that TCB. ImportCrl: FailedPrecondition (rollback) when the held CRL has
+  // a later thisUpdate; the same CRL again is OK.
+  StatusOr<std::shared_ptr<const VcekEntry>> ImportVcek(ByteSpan der, std::optional<VcekRequest> expected = std::nullopt);
+  StatusOr<std::shared_ptr<const ChainEntry>> ImportChain(Product product, KeyKind kind, std::string pem);
+  StatusOr<std::shared_ptr<const CrlEntry>> ImportCrl(Product product, KeyKind kind, std::string der);
+
+  // Fetch from KDS now, whatever is held (background refresh); shares the
+  // single flight with requests. The held item stays when KDS fails or
+  // answers an older CRL (DataLoss).
+  StatusOr<std::shared_ptr<const CrlEntry>> RefreshCrl(Product product, KeyKind kind);
+  StatusOr<std::shared_ptr<const ChainEntry>> RefreshChain(Product product, KeyKind kind);
 
   AmdStats Stats() const;
   const AmdServiceOptions& options() const { return options_; }
@@ -94,24 +121,30 @@ class AmdService {
                                           const std::function<StatusOr<std::shared_ptr<const T>>()>& fetch);
   StatusOr<std::string> KdsGet(const std::string& path);
   StatusOr<std::shared_ptr<const VcekEntry>> ValidateVcek(std::string der, std::optional<VcekRequest> asked, TimePoint fetched);
-  StatusOr<std::shared_ptr<const ChainEntry>> ValidateChain(std::string pem, Product product, KeyKind kind);
+  StatusOr<std::shared_ptr<const ChainEntry>> ValidateChain(std::string pem, Product product, KeyKind kind, TimePoint fetched);
   StatusOr<std::shared_ptr<const CrlEntry>> ValidateCrl(std::string der, Product product, KeyKind kind);
+  StatusOr<std::shared_ptr<const ChainEntry>> FetchChain(Product product, KeyKind kind);
+  StatusOr<std::shared_ptr<const CrlEntry>> FetchCrl(Product product, KeyKind kind);
+  // The CRL in memory, else the stored one (validated, then kept in memory); null when none.
+  std::shared_ptr<const CrlEntry> HeldCrl(Product product, KeyKind kind);
+  // Writes the item to the store (no-op without one).
+  Status StoreChain(const ChainEntry& entry);
+  Status StoreVcek(const VcekEntry& entry);
+  // Rollback guard, store, memory. FailedPrecondition when a newer CRL is held.
+  Status PublishCrl(const std::shared_ptr<const CrlEntry>& entry);
 
   std::shared_ptr<KdsSource> kds_;
   std::shared_ptr<store::Store> store_;
   AmdServiceOptions options_;
   const Clock& clock_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::shared_ptr<Flight>> flights_;
   std::map<std::string, std::shared_ptr<const VcekEntry>> vceks_;
   std::map<std::string, std::shared_ptr<const ChainEntry>> chains_;
   std::map<std::string, std::shared_ptr<const CrlEntry>> crls_;
-  std::atomic<uint64_t> kds_calls_{0}, kds_failures_{0}, vcek_hits_{0}, vcek_waits_{0};
+  std::atomic<uint64_t> kds_calls_{0}, kds_failures_{0}, kds_throttled_{0}, vcek_hits_{0}, vcek_waits_{0};
 };
-
-// Store key of a VCEK.
-std::string VcekStoreKey(Product product, ByteSpan hw_id, uint64_t tcb);
 
 }  // namespace thim::amd

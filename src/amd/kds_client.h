@@ -22,6 +22,19 @@ class KdsSource {
   virtual StatusOr<std::string> Get(const std::string& path_and_query) = 0;
 };
 
+// Never contacts KDS (offline sites, bundle inspection): every path is
+// Unavailable, saying `why`.
+class OfflineKdsSource final : public KdsSource {
+ public:
+  explicit OfflineKdsSource(std::string why) : why_(std::move(why)) {}
+  StatusOr<std::string> Get(const std::string& path_and_query) override {
+    return UnavailableError(why_ + ": " + path_and_query);
+  }
+
+ private:
+  std::string why_;
+};
+
 upstream::UpstreamConfig DefaultKdsConfig(const std::string& base_url = "https://kdsintf.amd.com");
 
 class KdsClient final : public KdsSource {

@@ -7,6 +7,61 @@
 
 namespace thim::cache {
 
+namespace {
+
+// Chains travel as the PEM text itself, DER items as base64.
+constexpr const char* BodyField(amd::AmdItemType type) { return type == amd::AmdItemType::kChain ? "pem" : "der"; }
+
+nlohmann::ordered_json WriteAmdList(const std::vector<AmdBundleItem>& items) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& item : items) {
+    bool pem = item.key.type == amd::AmdItemType::kChain;
+    list.push_back({{"key", amd::StoreKey(item.key)}, {BodyField(item.key.type), pem ? item.body : Base64Encode(AsBytes(item.body))}});
+  }
+  return list;
+}
+
+nlohmann::ordered_json WriteAmd(const AmdBundle& section) {
+  return {{"chains", WriteAmdList(section.chains)}, {"crls", WriteAmdList(section.crls)}, {"vceks", WriteAmdList(section.vceks)}};
+}
+
+// bundle.amd.<list>: each entry's key must name an item of `type`.
+Status ReadAmdList(const intel::JsonObject& section, const char* list_name, amd::AmdItemType type, std::vector<AmdBundleItem>& out,
+                   std::set<std::string>& seen) {
+  if (!section.Has(list_name)) return OkStatus();
+  ASSIGN_OR_RETURN(const nlohmann::json* list, section.Array(list_name));
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::string path = "bundle.amd." + std::string(list_name) + "[" + std::to_string(i) + "]";
+    ASSIGN_OR_RETURN(intel::JsonObject e, intel::JsonObject::Of((*list)[i], path));
+    RETURN_IF_ERROR(e.OnlyKeys({"key", BodyField(type)}));
+    ASSIGN_OR_RETURN(std::string key_text, e.String("key"));
+    auto key = amd::ParseAmdKey(key_text);
+    if (!key.ok()) return e.Error("key", key.status().message());
+    if (key->type != type) return e.Error("key", "not a key of the " + std::string(list_name) + " list");
+    if (!seen.insert(key_text).second) return e.Error("key", "appears twice in the bundle");
+    ASSIGN_OR_RETURN(std::string body, e.String(BodyField(type)));
+    if (type != amd::AmdItemType::kChain) {
+      auto der = Base64Decode(body);
+      if (!der.ok()) return e.Error(BodyField(type), der.status().message());
+      body.assign(der->begin(), der->end());
+    }
+    out.push_back({.key = *key, .body = std::move(body)});
+  }
+  return OkStatus();
+}
+
+Status ReadAmd(const intel::JsonObject& top, AmdBundle& out) {
+  if (!top.Has("amd")) return OkStatus();
+  ASSIGN_OR_RETURN(intel::JsonObject section, top.Object("amd"));
+  RETURN_IF_ERROR(section.OnlyKeys({"chains", "crls", "vceks"}));
+  std::set<std::string> seen;
+  RETURN_IF_ERROR(ReadAmdList(section, "chains", amd::AmdItemType::kChain, out.chains, seen));
+  RETURN_IF_ERROR(ReadAmdList(section, "crls", amd::AmdItemType::kCrl, out.crls, seen));
+  return ReadAmdList(section, "vceks", amd::AmdItemType::kVcek, out.vceks, seen);
+}
+
+}  // namespace
+
 std::string WriteBundle(const Bundle& bundle, TimePoint created) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& item : bundle.items)
@@ -32,6 +87,7 @@ std::string WriteBundle(const Bundle& bundle, TimePoint created) {
                          {"rawTcbs", p.raw_tcbs}});
   nlohmann::ordered_json j = {{"format", "thim-bundle"}, {"version", 1}, {"created", FormatRfc3339(created)}, {"items", list}};
   if (!bundle.platforms.empty()) j["platforms"] = platforms;
+  if (!bundle.amd.empty()) j["amd"] = WriteAmd(bundle.amd);
   return j.dump(1);
 }
 
@@ -103,6 +159,7 @@ StatusOr<Bundle> ReadBundle(std::string_view text) {
       bundle.platforms.push_back(std::move(p));
     }
   }
+  RETURN_IF_ERROR(ReadAmd(top, bundle.amd));
   return bundle;
 }
 

@@ -1,6 +1,7 @@
 #include "cli/bundle_commands.h"
 
 #include "cache/bundle.h"
+#include "cli/bundle_inspect_amd.h"
 #include "cache/intel_validator.h"
 #include "intel/pck_cert_list.h"
 #include "upstream/curl_http_client.h"
@@ -8,7 +9,7 @@
 namespace thim::cli {
 
 StatusOr<nlohmann::ordered_json> InspectBundle(std::string_view text, const crypto::Certificate& root, TimePoint at,
-                                               bool* all_valid) {
+                                               bool* all_valid, const std::map<amd::Product, crypto::Certificate>& amd_arks) {
   ASSIGN_OR_RETURN(cache::Bundle bundle, cache::ReadBundle(text));
   const std::vector<cache::BundleItem>& items = bundle.items;
   cache::IntelCollateralValidator validator(root);
@@ -38,8 +39,10 @@ StatusOr<nlohmann::ordered_json> InspectBundle(std::string_view text, const cryp
                          {"notAvailable", not_available}, {"parses", p.pck_certs.empty() || entries.ok()}});
     if (!p.pck_certs.empty() && !entries.ok()) *all_valid = false;
   }
-  return nlohmann::ordered_json{{"type", "thim_bundle"}, {"at", FormatRfc3339(at)}, {"count", items.size()}, {"items", list},
+  nlohmann::ordered_json report{{"type", "thim_bundle"}, {"at", FormatRfc3339(at)}, {"count", items.size()}, {"items", list},
                                 {"platforms", platforms}};
+  if (!bundle.amd.empty()) report["amd"] = InspectAmdItems(bundle.amd, amd_arks, at, all_valid);
+  return report;
 }
 
 namespace {

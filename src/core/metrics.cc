@@ -59,6 +59,13 @@ void MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
   f.gauges.push_back(std::move(fn));
 }
 
+void MetricsRegistry::AddCounterFunc(const std::string& name, const std::string& help,
+                                     std::function<std::vector<std::pair<Labels, double>>()> fn) {
+  AddGauge(name, help, std::move(fn));  // a callback family like a gauge's…
+  std::lock_guard lock(mu_);
+  families_[name].type = "counter";  // …typed as what it counts
+}
+
 namespace {
 
 std::string EscapeLabel(const std::string& v) {

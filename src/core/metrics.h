@@ -56,6 +56,10 @@ class MetricsRegistry {
   // `fn` returns (labels, value) samples; evaluated at every scrape.
   void AddGauge(const std::string& name, const std::string& help,
                 std::function<std::vector<std::pair<Labels, double>>()> fn);
+  // The same for a counter another component keeps (e.g. a Stats() struct):
+  // `fn` must return values that never decrease.
+  void AddCounterFunc(const std::string& name, const std::string& help,
+                      std::function<std::vector<std::pair<Labels, double>>()> fn);
 
   // Prometheus text exposition format 0.0.4.
   std::string Render() const;
@@ -66,7 +70,7 @@ class MetricsRegistry {
     std::string type;  // "counter", "histogram", "gauge"
     std::map<Labels, Counter*> counters;
     std::map<Labels, Histogram*> histograms;
-    std::vector<std::function<std::vector<std::pair<Labels, double>>()>> gauges;
+    std::vector<std::function<std::vector<std::pair<Labels, double>>()>> gauges;  // callbacks: gauges, or counters kept elsewhere
   };
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;

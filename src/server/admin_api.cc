@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cache/amd_bundle.h"
 #include "cache/pccs_import.h"
 #include "core/bytes.h"
 #include "core/clock.h"
@@ -105,10 +106,11 @@ StatusOr<cache::BaselinePolicy> PolicyFromJson(std::string_view body) {
   return p;
 }
 
-// Imports items one by one (each validated, rollback-guarded), then the
-// platforms (whose validation needs the CRLs just imported), and reports.
-HttpResponse ImportItems(cache::CollateralService& service, cache::PlatformService* platforms, const cache::Bundle& bundle,
-                         const std::vector<std::string>& skipped) {
+// Imports items one by one (each validated, rollback-guarded), then the AMD
+// items, then the platforms (whose validation needs the CRLs just imported),
+// and reports. An invalid item is refused alone, named in "rejected".
+HttpResponse ImportItems(cache::CollateralService& service, cache::PlatformService* platforms, amd::AmdService* amd_service,
+                         const cache::Bundle& bundle, const std::vector<std::string>& skipped) {
   json imported = json::array(), rejected = json::array();
   for (const auto& item : bundle.items) {
     auto r = service.Import(item.key, item.document);
@@ -120,6 +122,19 @@ HttpResponse ImportItems(cache::CollateralService& service, cache::PlatformServi
       rejected.push_back({{"key", item.key.CacheKey()},
                           {"reason", r.ok() ? "older than the stored document (rollback guard)" : r.status().ToString()}});
     }
+  }
+  if (amd_service) {
+    for (const auto& r : cache::ImportAmd(*amd_service, bundle.amd)) {
+      if (r.status.ok()) {
+        imported.push_back(r.key);
+      } else {
+        rejected.push_back({{"key", r.key}, {"reason", r.status.ToString()}});
+      }
+    }
+  } else {
+    for (const auto* list : {&bundle.amd.chains, &bundle.amd.crls, &bundle.amd.vceks})
+      for (const auto& item : *list)
+        rejected.push_back({{"key", amd::StoreKey(item.key)}, {"reason", "AMD is disabled on this thimd (amd.enabled)"}});
   }
   for (const auto& p : bundle.platforms) {
     if (!platforms) break;
@@ -137,7 +152,7 @@ HttpResponse ImportItems(cache::CollateralService& service, cache::PlatformServi
 }  // namespace
 
 void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service, std::shared_ptr<BaselineRegistry> baselines,
-                    AdminTokens tokens, std::shared_ptr<cache::PlatformService> platforms) {
+                    AdminTokens tokens, std::shared_ptr<cache::PlatformService> platforms, std::shared_ptr<amd::AmdService> amd_service) {
   if (platforms) AddAdminPlatformRoutes(router, service, platforms, baselines, tokens);
 
   router.Add("GET", "/admin/cache", "admin", Admin(tokens, "list cache", [service](const HttpRequest&, Reply reply) {
@@ -176,7 +191,7 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
     }).detach();
   }));
 
-  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [service, platforms](const HttpRequest&, Reply reply) {
+  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [service, platforms, amd_service](const HttpRequest&, Reply reply) {
     cache::Bundle bundle;
     auto items = service->ExportItems();
     if (!items.ok()) return reply(HttpResponse::Error(items.status()));
@@ -186,21 +201,25 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
       if (!list.ok()) return reply(HttpResponse::Error(list.status()));
       bundle.platforms = std::move(*list);
     }
+    if (amd_service) bundle.amd = cache::ExportAmd(*amd_service);
     reply(HttpResponse::Json(200, cache::WriteBundle(bundle, SystemClock::Instance().Now())));
   }));
-  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service, platforms](const HttpRequest& req, Reply reply) {
+  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service, platforms, amd_service](const HttpRequest& req, Reply reply) {
     auto bundle = cache::ReadBundle(req.body);
     if (!bundle.ok()) return reply(HttpResponse::Error(bundle.status()));
     if (!bundle->platforms.empty() && !platforms)
       return reply(HttpResponse::Error(400, "InvalidArgument", "this thimd has no platform service"));
-    reply(ImportItems(*service, platforms.get(), *bundle, {}));
+    // AMD items may wait on KDS (a VCEK whose chain is not held): off the I/O thread.
+    std::thread([service, platforms, amd_service, bundle = std::move(*bundle), reply = std::move(reply)] {
+      reply(ImportItems(*service, platforms.get(), amd_service.get(), bundle, {}));
+    }).detach();
   }));
   // PCCS's own upload path, as PccsAdminTool `put` uses it.
   for (const char* path : {"/sgx/certification/v4/platformcollateral", "/sgx/certification/v3/platformcollateral"}) {
     router.Add("PUT", path, "admin", Admin(tokens, "import PCCS platform collaterals", [service, platforms](const HttpRequest& req, Reply reply) {
       auto collaterals = cache::ReadPccsCollaterals(req.body);
       if (!collaterals.ok()) return reply(HttpResponse::Error(collaterals.status()));
-      reply(ImportItems(*service, platforms.get(), {.items = collaterals->items, .platforms = collaterals->platforms},
+      reply(ImportItems(*service, platforms.get(), nullptr, {.items = collaterals->items, .platforms = collaterals->platforms},
                         collaterals->skipped));
     }));
   }

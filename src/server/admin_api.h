@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "amd/amd_service.h"
 #include "cache/collateral_service.h"
 #include "cache/platform_service.h"
 #include "server/pcs_api.h"
@@ -30,7 +31,7 @@ Handler RequireAdmin(const AdminTokens& tokens, std::string action, Handler inne
 // POST /admin/refresh?key=<cache key>   refresh one item now (waits for upstream)
 // POST /admin/refresh[?kind=tcb_info|enclave_identity|…][&fmspc=…]   refresh every matching item
 // GET  /admin/baselines                 the baseline policy in force
-// GET  /admin/bundle                    every stored document as a thim bundle (offline export)
+// GET  /admin/bundle                    every stored document (and, with `amd`, AMD item) as a thim bundle (offline export)
 // PUT  /admin/bundle                    import a bundle: each item validated like an upstream answer
 // PUT  /admin/baselines                 replace it (JSON: {"default","floor","fmspc":{},"tenants":{},"standard_means_baseline"})
 // POST /admin/refresh?platform=<id>     fetch one platform's PCK certificates again
@@ -38,7 +39,8 @@ Handler RequireAdmin(const AdminTokens& tokens, std::string action, Handler inne
 // and, with a platform service, the routes of AddAdminPlatformRoutes.
 void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
                     std::shared_ptr<BaselineRegistry> baselines, AdminTokens tokens,
-                    std::shared_ptr<cache::PlatformService> platforms = nullptr);
+                    std::shared_ptr<cache::PlatformService> platforms = nullptr,
+                    std::shared_ptr<amd::AmdService> amd_service = nullptr);
 
 // GET    /admin/platforms[?fmspc=…]     every platform (identity, FMSPC, CA, fetch times, raw TCBs seen)
 // GET    /admin/platform?id=…           one platform with its certificates' TCBm list

@@ -116,4 +116,21 @@ StatusOr<IssuedCert> AmdPki::Vlek(amd::Product p, const amd::TcbParts& tcb, cons
   return issued;
 }
 
+crypto::Crl AmdPki::Crl(amd::Product p, amd::KeyKind kind) const {
+  std::lock_guard lock(mu_);
+  if (auto it = current_crls_.find({p, kind}); it != current_crls_.end()) return it->second;
+  const AmdProductPki& pp = products_.at(p);
+  return kind == amd::KeyKind::kVcek ? pp.vcek_crl : pp.vlek_crl;
+}
+
+StatusOr<crypto::Crl> AmdPki::ReissueCrl(amd::Product p, amd::KeyKind kind, TimePoint this_update, TimePoint next_update,
+                                         std::vector<Bytes> revoked) {
+  uint64_t number = Crl(p, kind).CrlNumber().value_or(1) + 1;
+  CrlSpec spec{.this_update = this_update, .next_update = next_update, .revoked_serials = std::move(revoked), .crl_number = number};
+  ASSIGN_OR_RETURN(crypto::Crl crl, IssueCrl(spec, products_.at(p).ark));
+  std::lock_guard lock(mu_);
+  current_crls_.insert_or_assign({p, kind}, crl);
+  return crl;
+}
+
 }  // namespace thim::sim

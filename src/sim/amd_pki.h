@@ -27,7 +27,14 @@ class AmdPki {
   // RSA-4096 like AMD; tests may pass 2048 to start faster.
   static StatusOr<std::shared_ptr<AmdPki>> Create(TimePoint now, int rsa_bits = 4096);
 
+  // The product's PKI as created (its CRLs are the first ones: Crl() has the current).
   const AmdProductPki& product(amd::Product p) const { return products_.at(p); }
+  // The CRL KDS serves now for (product, kind).
+  crypto::Crl Crl(amd::Product p, amd::KeyKind kind) const;
+  // Issues a new CRL for (product, kind), numbered one above the current,
+  // revoking `revoked` serials; KDS serves it from then on.
+  StatusOr<crypto::Crl> ReissueCrl(amd::Product p, amd::KeyKind kind, TimePoint this_update, TimePoint next_update,
+                                   std::vector<Bytes> revoked = {});
   // The VCEK of a chip at a TCB: the same certificate and key on every call.
   StatusOr<IssuedCert> Vcek(amd::Product p, ByteSpan hw_id, const amd::TcbParts& tcb);
   // A VLEK for a cloud provider (one per product, TCB and csp).
@@ -39,8 +46,9 @@ class AmdPki {
  private:
   TimePoint now_;
   std::map<amd::Product, AmdProductPki> products_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, IssuedCert> issued_;
+  std::map<std::pair<amd::Product, amd::KeyKind>, crypto::Crl> current_crls_;  // reissued ones
 };
 
 }  // namespace thim::sim

@@ -52,7 +52,7 @@ void KdsSimulator::HandleKds(amd::KeyKind kind, const HttpRequest& req, Reply re
   if (tail == "crl") {
     std::lock_guard lock(mu_);
     ++stats_.crl_requests;
-    const Bytes& der = (kind == amd::KeyKind::kVcek ? pp.vcek_crl : pp.vlek_crl).der();
+    const Bytes der = pki_->Crl(product, kind).der();
     return reply(HttpResponse::Text(200, std::string(der.begin(), der.end()), "application/pkix-crl"));
   }
   if (kind == amd::KeyKind::kVlek) return reply(HttpResponse::Text(404, "Not Found"));
@@ -99,6 +99,19 @@ void KdsSimulator::AddRoutes(server::Router& router) {
   });
   router.Add("POST", "/_sim/kds/outage", "sim_kds_outage", [this](const HttpRequest& req, Reply reply) {
     SetOutage(req.Param("on").value_or("1") == "1");
+    reply(HttpResponse::Text(200, "ok"));
+  });
+  // A new CRL: ?product=Milan&kind=vcek|vlek&this_update=<RFC 3339>&next_update=<RFC 3339>
+  router.Add("POST", "/_sim/kds/crl", "sim_kds_crl", [this](const HttpRequest& req, Reply reply) {
+    auto product = amd::ParseProduct(req.Param("product").value_or("Milan"));
+    std::string kind(req.Param("kind").value_or("vcek"));
+    auto this_update = ParseRfc3339(req.Param("this_update").value_or(""));
+    auto next_update = ParseRfc3339(req.Param("next_update").value_or(""));
+    if (!product.ok() || (kind != "vcek" && kind != "vlek") || !this_update.ok() || !next_update.ok()) {
+      return reply(HttpResponse::Text(400, "expected product, kind vcek|vlek, this_update and next_update (RFC 3339)"));
+    }
+    auto crl = pki_->ReissueCrl(*product, kind == "vcek" ? amd::KeyKind::kVcek : amd::KeyKind::kVlek, *this_update, *next_update);
+    if (!crl.ok()) return reply(HttpResponse::Text(500, crl.status().message()));
     reply(HttpResponse::Text(200, "ok"));
   });
   // A signed report from this simulator's PKI (so thimd can verify it):

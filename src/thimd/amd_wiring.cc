@@ -29,7 +29,19 @@ StatusOr<std::optional<server::AmdNodeIdentity>> NodeIdentityFrom(const AmdNodeC
   return std::optional<server::AmdNodeIdentity>(server::AmdNodeIdentity{.product = product, .chip_id = chip, .reported_tcb = tcb});
 }
 
-StatusOr<AmdWiring> BuildAmd(const AmdConfig& c, std::shared_ptr<store::Store> store, const Clock& clock) {
+amd::AmdRefreshOptions RefreshOptionsFrom(const AmdConfig& c) {
+  auto hours = [](double h) { return std::chrono::seconds(static_cast<int64_t>(h * 3600)); };
+  amd::AmdRefreshOptions o;
+  o.crl_refresh_before = hours(c.crl_refresh_before_hours);
+  o.chain_refresh_interval = hours(c.chain_refresh_hours);
+  o.check_interval = std::chrono::seconds(c.refresh_check_seconds);
+  o.retry_min = std::chrono::seconds(c.refresh_retry_min_seconds);
+  o.retry_max = std::chrono::seconds(c.refresh_retry_max_seconds);
+  return o;
+}
+
+StatusOr<AmdWiring> BuildAmd(const AmdConfig& c, std::shared_ptr<store::Store> store, const Clock& clock,
+                             std::chrono::seconds stale_grace, bool offline) {
   upstream::UpstreamConfig kds = amd::DefaultKdsConfig(c.kds_url);
   kds.ca_file = c.tls_ca_file;
   kds.request_timeout = std::chrono::seconds(c.timeout_seconds);
@@ -42,6 +54,7 @@ StatusOr<AmdWiring> BuildAmd(const AmdConfig& c, std::shared_ptr<store::Store> s
   if (!client.ok()) return client.status().WithContext("amd");
   amd::AmdServiceOptions options;
   options.cache_control_seconds = c.cache_control_seconds;
+  options.stale_grace = stale_grace;
   for (const auto& [name, path] : c.ark_files) {
     ASSIGN_OR_RETURN(std::string pem, ReadFileString(path, 1 << 20));
     auto cert = crypto::Certificate::FromPem(pem);
@@ -49,8 +62,11 @@ StatusOr<AmdWiring> BuildAmd(const AmdConfig& c, std::shared_ptr<store::Store> s
     options.arks.emplace(*amd::ParseProduct(name), *cert);
   }
   AmdWiring w;
-  w.service = std::make_shared<amd::AmdService>(std::make_shared<amd::KdsClient>(std::move(*client)), std::move(store),
-                                                std::move(options), clock);
+  w.kds = std::make_shared<amd::KdsClient>(std::move(*client));
+  std::shared_ptr<amd::KdsSource> source = w.kds;
+  if (offline) source = std::make_shared<amd::OfflineKdsSource>("offline (platforms.fill_mode): KDS is not contacted");
+  w.service = std::make_shared<amd::AmdService>(std::move(source), std::move(store), std::move(options), clock);
+  if (c.refresh_enabled && !offline) w.refresher = std::make_shared<amd::AmdRefresher>(w.service, RefreshOptionsFrom(c), clock);
   ASSIGN_OR_RETURN(w.api.node, NodeIdentityFrom(c.node));
   w.api.cache_control_seconds = c.cache_control_seconds;
   return w;

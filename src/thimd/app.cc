@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "amd/amd_metrics.h"
 #include "cache/collateral_service.h"
 #include "cache/intel_validator.h"
 #include "cache/pcs_source.h"
@@ -75,6 +76,7 @@ struct App::Impl {
   std::shared_ptr<cache::PlatformService> platforms;
   std::shared_ptr<server::BaselineRegistry> baselines;
   std::shared_ptr<amd::AmdService> amd;
+  std::shared_ptr<amd::AmdRefresher> amd_refresher;
   std::unique_ptr<server::HttpServer> server;
 };
 
@@ -177,16 +179,20 @@ Status App::Start() {
   server::AddPcsRoutes(*router, s.service, s.baselines);
   server::AddPckRoutes(*router, s.platforms,
                        {.user_token_sha256 = c.admin.user_token_sha256, .max_age_seconds = c.platforms.max_age_seconds});
-  server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256}, s.platforms);
   if (c.amd.enabled) {
-    ASSIGN_OR_RETURN(AmdWiring amd, BuildAmd(c.amd, s.store, s.clock));
+    ASSIGN_OR_RETURN(AmdWiring amd, BuildAmd(c.amd, s.store, s.clock, Hours(c.cache.stale_grace_hours),
+                                                 fill_mode == cache::FillMode::kOffline));
     s.amd = amd.service;
+    s.amd_refresher = amd.refresher;
+    amd::RegisterAmdMetrics(s.metrics, amd.service, amd.kds, amd.refresher, s.clock);
+    if (s.amd_refresher) s.amd_refresher->Start();
     if (amd.api.node) {
       spdlog::info("AMD node identity: {} chip {}… REPORTED_TCB {}", amd::ProductName(amd.api.node->product),
                    HexEncode(ByteSpan(amd.api.node->chip_id).first(8)), amd::FormatTcbm(amd.api.node->reported_tcb));
     }
     server::AddAmdRoutes(*router, amd.service, amd.api, {.admin_sha256_hex = c.admin.token_sha256});
   }
+  server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256}, s.platforms, s.amd);
   server::AddHealthRoutes(*router, [&s]() -> Status {
     RETURN_IF_ERROR(s.store->Ping());
     if (!s.service->Ready()) return UnavailableError("initial synchronisation with upstream in progress");
@@ -224,11 +230,14 @@ void App::Run() {
 void App::Stop() {
   Impl& s = *impl_;
   if (s.server) s.server->Stop();
+  if (s.amd_refresher) s.amd_refresher->Stop();
   if (s.platforms) s.platforms->Stop();
   if (s.service) s.service->Stop();
   s.server.reset();
   s.platforms.reset();
   s.service.reset();
+  s.amd_refresher.reset();
+  s.amd.reset();
   s.store.reset();
 }
 

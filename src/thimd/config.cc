@@ -243,6 +243,14 @@ StatusOr<Config> ParseConfig(std::string_view text) {
       return k == "Milan" || k == "Genoa" || k == "Turin" ? OkStatus()
                                                           : InvalidArgumentError("expected Milan, Genoa or Turin as the key");
     }));
+    RETURN_IF_ERROR(r.Bool("refresh_enabled", &a.refresh_enabled));
+    RETURN_IF_ERROR(r.Double("crl_refresh_before_hours", &a.crl_refresh_before_hours, 0, 24 * 365));
+    RETURN_IF_ERROR(r.Double("chain_refresh_hours", &a.chain_refresh_hours, 1, 24 * 365));
+    RETURN_IF_ERROR(r.Int("refresh_check_seconds", &a.refresh_check_seconds, 1, 86400));
+    RETURN_IF_ERROR(r.Int("refresh_retry_min_seconds", &a.refresh_retry_min_seconds, 1, 86400));
+    RETURN_IF_ERROR(r.Int("refresh_retry_max_seconds", &a.refresh_retry_max_seconds, 1, 7 * 86400));
+    if (a.refresh_retry_max_seconds < a.refresh_retry_min_seconds)
+      return InvalidArgumentError("amd.refresh_retry_max_seconds: expected at least amd.refresh_retry_min_seconds");
     return Section(r, "node", [&](ObjectReader& n) -> Status {
       RETURN_IF_ERROR(n.OneOf("product", &a.node.product, {"", "Milan", "Genoa", "Turin"}));
       RETURN_IF_ERROR(n.String("chip_id", &a.node.chip_id));

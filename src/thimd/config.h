@@ -114,6 +114,13 @@ struct AmdConfig {
   int cache_control_seconds = 86400;
   std::map<std::string, std::string> ark_files;  // product → PEM of another ARK (the simulator's)
   AmdNodeConfig node;
+  // Background refresh of the held CRLs and chains (amd/amd_refresher.h).
+  bool refresh_enabled = true;
+  double crl_refresh_before_hours = 48;     // re-fetch a CRL this long before its nextUpdate (not before half its life)
+  double chain_refresh_hours = 168;         // re-fetch each chain this often
+  int refresh_check_seconds = 60;           // how often the refresher looks
+  int refresh_retry_min_seconds = 60;       // backoff after a failed or unchanged fetch…
+  int refresh_retry_max_seconds = 3600;     // …doubling up to this
 };
 
 struct LogConfig {

@@ -102,5 +102,60 @@ TEST(Bundle, MalformedBundles) {
   EXPECT_TRUE(ReadBundle(R"({"format":"thim-bundle","version":1,"items":[)" + item + "]}").ok());
 }
 
+TEST(Bundle, AmdSectionRoundTripsByteExact) {
+  Bytes chip(64, 0xab);
+  AmdBundle section;
+  section.chains.push_back({.key = {.type = amd::AmdItemType::kChain, .product = amd::Product::kGenoa, .kind = amd::KeyKind::kVlek},
+                        .body = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n\"\\"});
+  section.crls.push_back({.key = {.type = amd::AmdItemType::kCrl, .product = amd::Product::kTurin, .kind = amd::KeyKind::kVcek},
+                      .body = std::string("\x30\x82\x00\xff\x00", 5)});
+  section.vceks.push_back({.key = {.type = amd::AmdItemType::kVcek, .product = amd::Product::kMilan, .kind = amd::KeyKind::kVcek,
+                               .hw_id = chip, .tcb = 0x7308000000000003},
+                       .body = std::string("\x30\x00\x01", 3)});
+  std::string text = WriteBundle({.amd = section}, *ParseRfc3339("2026-01-01T00:00:00Z"));
+  EXPECT_NE(text.find(R"("key": "amd/vcek/Milan/)" + HexEncode(chip) + R"(?tcb=7308000000000003")"), std::string::npos) << text;
+  auto bundle = ReadBundle(text);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->amd.chains.size(), 1u);
+  EXPECT_EQ(bundle->amd.chains[0].body, section.chains[0].body);  // PEM text as is
+  EXPECT_EQ(bundle->amd.chains[0].key.kind, amd::KeyKind::kVlek);
+  EXPECT_EQ(bundle->amd.chains[0].key.product, amd::Product::kGenoa);
+  ASSERT_EQ(bundle->amd.crls.size(), 1u);
+  EXPECT_EQ(bundle->amd.crls[0].body, section.crls[0].body);  // DER, NUL included
+  ASSERT_EQ(bundle->amd.vceks.size(), 1u);
+  EXPECT_EQ(bundle->amd.vceks[0].body, section.vceks[0].body);
+  EXPECT_EQ(bundle->amd.vceks[0].key.hw_id, chip);
+  EXPECT_EQ(bundle->amd.vceks[0].key.tcb, 0x7308000000000003u);
+  // Without AMD items there is no section, and a bundle without one (older thim) reads fine.
+  EXPECT_EQ(WriteBundle({}, *ParseRfc3339("2026-01-01T00:00:00Z")).find("\"amd\""), std::string::npos);
+  auto old = ReadBundle(R"({"format":"thim-bundle","version":1,"created":"2025-01-01T00:00:00Z","items":[]})");
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(old->amd.empty());
+}
+
+TEST(Bundle, MalformedAmdSection) {
+  auto bad = [](const std::string& section, const std::string& where) {
+    auto r = ReadBundle(R"({"format":"thim-bundle","version":1,"items":[],"amd":)" + section + "}");
+    ASSERT_FALSE(r.ok()) << section;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(where), std::string::npos) << r.status().message();
+  };
+  std::string chip(128, 'a');
+  bad("[]", "bundle.amd");
+  bad(R"({"vlek":[]})", "vlek");
+  bad(R"({"crls":[{"key":"amd/crl/vcek/Siena","der":""}]})", "bundle.amd.crls[0].key");
+  bad(R"({"crls":[{"key":"amd/crl/vcek/milan","der":""}]})", "bundle.amd.crls[0].key");
+  bad(R"({"crls":[{"key":"amd/cert_chain/vcek/Milan","der":""}]})", "not a key of the crls list");
+  bad(R"({"crls":[{"key":"amd/crl/vcek/Milan","der":"!!"}]})", "bundle.amd.crls[0].der");
+  bad(R"({"crls":[{"key":"amd/crl/vcek/Milan","pem":""}]})", "bundle.amd.crls[0]");
+  bad(R"({"chains":[{"key":"amd/cert_chain/vcek/Milan","pem":1}]})", "bundle.amd.chains[0].pem");
+  bad(R"({"vceks":[{"key":"amd/vcek/Milan/abcd?tcb=7308000000000003","der":""}]})", "hwID");
+  bad(R"({"vceks":[{"key":"amd/vcek/Milan/)" + chip + R"(?tcb=7308","der":""}]})", "TCB");
+  bad(R"({"vceks":[{"key":"amd/vcek/Milan/)" + chip + R"(?tcb=7308000000000003","der":""},)"
+      R"({"key":"amd/vcek/Milan/)" + chip + R"(?tcb=7308000000000003","der":""}]})", "appears twice");
+  bad(R"({"vceks":[{"key":"amd/vcek/Milan/)" + std::string(128, 'A') + R"(?tcb=7308000000000003","der":""}]})", "canonical");
+  EXPECT_TRUE(ReadBundle(R"({"format":"thim-bundle","version":1,"items":[],"amd":{"crls":[]}})").ok());
+}
+
 }  // namespace
 }  // namespace thim::cache

@@ -25,5 +25,17 @@ TEST(Metrics, CountersHistogramsGaugesRender) {
   EXPECT_NE(text.find("thim_items 7"), std::string::npos);
 }
 
+TEST(Metrics, CounterKeptElsewhereIsTypedCounter) {
+  MetricsRegistry m;
+  uint64_t calls = 4;
+  m.AddCounterFunc("thim_kept_total", "K", [&calls] {
+    return std::vector<std::pair<Labels, double>>{{{{"kind", "crl"}}, static_cast<double>(calls)}};
+  });
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE thim_kept_total counter\nthim_kept_total{kind=\"crl\"} 4\n"), std::string::npos) << text;
+  calls = 9;
+  EXPECT_NE(m.Render().find("thim_kept_total{kind=\"crl\"} 9\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace thim

@@ -39,6 +39,30 @@ TEST(AmdConfig, EveryKey) {
   EXPECT_EQ((*id)->reported_tcb, 0x541700000000000Aull);
 }
 
+TEST(AmdConfig, BackgroundRefreshKeys) {
+  auto d = ParseConfig("{}");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->amd.refresh_enabled);
+  amd::AmdRefreshOptions o = RefreshOptionsFrom(d->amd);
+  EXPECT_EQ(o.crl_refresh_before, std::chrono::hours(48));
+  EXPECT_EQ(o.chain_refresh_interval, std::chrono::hours(168));
+  EXPECT_EQ(o.check_interval, std::chrono::seconds(60));
+  auto c = ParseConfig(R"({"amd": {"refresh_enabled": false, "crl_refresh_before_hours": 12.5, "chain_refresh_hours": 24,
+    "refresh_check_seconds": 5, "refresh_retry_min_seconds": 10, "refresh_retry_max_seconds": 600}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->amd.refresh_enabled);
+  o = RefreshOptionsFrom(c->amd);
+  EXPECT_EQ(o.crl_refresh_before, std::chrono::seconds(45000));
+  EXPECT_EQ(o.chain_refresh_interval, std::chrono::hours(24));
+  EXPECT_EQ(o.check_interval, std::chrono::seconds(5));
+  EXPECT_EQ(o.retry_min, std::chrono::seconds(10));
+  EXPECT_EQ(o.retry_max, std::chrono::seconds(600));
+  ExpectAmdError(R"({"refresh_check_seconds": 0})", "amd.refresh_check_seconds");
+  ExpectAmdError(R"({"crl_refresh_before_hours": -1})", "amd.crl_refresh_before_hours");
+  ExpectAmdError(R"({"refresh_retry_min_seconds": 100, "refresh_retry_max_seconds": 10})", "amd.refresh_retry_max_seconds");
+  ExpectAmdError(R"({"refresh_enabled": "yes"})", "amd.refresh_enabled");
+}
+
 TEST(AmdConfig, PreciseErrors) {
   ExpectAmdError(R"({"kds": "x"})", "amd.kds: unknown key");
   ExpectAmdError(R"({"kds_url": "ftp://x"})", "amd.kds_url");
