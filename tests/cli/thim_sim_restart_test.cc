@@ -17,6 +17,7 @@
 #include "amd/snp_report.h"
 #include "core/bytes.h"
 #include "upstream/curl_http_client.h"
+#include "testdata.h"
 
 namespace thim {
 namespace {
@@ -85,10 +86,7 @@ std::string Read(const fs::path& p) { return *ReadFileString(p.string()); }
 class ThimSimRestart : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("thim-sim-restart-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = thim::testing::FreshTestDir("thim-sim-restart");
   }
   void TearDown() override {
     StopSim(sim_);

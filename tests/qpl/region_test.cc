@@ -9,6 +9,7 @@
 #include "qpl/region.h"
 #include "server/http_server.h"
 #include "sim/imds_simulator.h"
+#include "testdata.h"
 
 namespace thim::qpl {
 namespace {
@@ -41,10 +42,7 @@ TEST(QplRegion, LocationFromImdsAnswers) {
 class QplRegionDiscovery : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("thim-qpl-region-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = thim::testing::FreshTestDir("thim-qpl-region");
     auto router = std::make_shared<server::Router>();
     imds_.AddRoutes(*router);
     server::ServerOptions o;

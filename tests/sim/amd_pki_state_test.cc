@@ -15,6 +15,7 @@
 #include "crypto/chain.h"
 #include "sim/pki/state_files.h"
 #include "sim/snp_report_generator.h"
+#include "testdata.h"
 
 namespace thim::sim {
 namespace {
@@ -26,9 +27,7 @@ const amd::TcbParts kTcb{.bl = 3, .tee = 0, .snp = 8, .ucode = 115, .fmc = 0};
 class AmdPkiStateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("thim-amd-state-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = thim::testing::FreshTestDir("thim-amd-state");
   }
   void TearDown() override { fs::remove_all(dir_); }
   // A fresh PKI saved to dir_.
