@@ -2,7 +2,11 @@
 // for tests. THIM_TESTDATA overrides the compiled-in location.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "core/bytes.h"
@@ -31,5 +35,14 @@ inline Bytes ReadRealBytes(const std::string& relative) {
 }
 
 inline TimePoint At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
+
+// An empty directory for the running test: <tmp>/<prefix>-<pid>-<test name>.
+inline std::filesystem::path FreshTestDir(const std::string& prefix) {
+  auto dir = std::filesystem::temp_directory_path() /
+             (prefix + "-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
 
 }  // namespace thim::testing

@@ -1,7 +1,9 @@
 // thim-sim: a simulated Intel PCS on loopback for tests and `make run`.
 // Writes its root CA to <state-dir>/root_ca.pem so thimd can pin it, and
 // keeps its PPID encryption key there so a restarted simulator still decrypts
-// the encrypted PPIDs of its (deterministic) platforms.
+// the encrypted PPIDs of its (deterministic) platforms. The AMD PKI (ARK, ASK,
+// ASVK, CRLs per product, and every VCEK/VLEK issued) is kept there too, so a
+// thimd pinned to <state-dir>/ark_*.pem keeps working across restarts.
 // `thim-sim quote -o FILE` writes a quote signed by the same PKI instead.
 #include <CLI/CLI.hpp>
 
@@ -15,6 +17,7 @@
 #include "core/clock.h"
 #include "core/pem.h"
 #include "server/http_server.h"
+#include "sim/imds_simulator.h"
 #include "sim/kds_simulator.h"
 #include "sim/pcs_simulator.h"
 #include "sim/quote/sim_quote.h"
@@ -38,6 +41,8 @@ int main(int argc, char** argv) {
   cli.add_option("--kds-throttle-ms", kds_throttle_ms, "AMD KDS: one VCEK per this many ms per client, else 429 (0 = off)");
   cli.add_option("--amd-rsa-bits", amd_rsa_bits, "AMD ARK/ASK key size (AMD: 4096; 2048 starts faster)")
       ->check(CLI::IsMember({2048, 3072, 4096}));
+  std::string imds_location = "westeurope";
+  cli.add_option("--imds-location", imds_location, "compute.location served on GET /metadata/instance (Azure IMDS)");
   cli.add_option("--platforms", platforms, "simulated SGX platforms (listed on GET /_sim/platforms)")->check(CLI::Range(0, 1000));
   thim::sim::SimQuoteRequest quote_request;
   std::string quote_out, tee = "sgx";
@@ -95,18 +100,24 @@ int main(int argc, char** argv) {
   auto router = std::make_shared<thim::server::Router>();
   sim.AddRoutes(*router);
   // AMD KDS on the same listener (its paths do not overlap PCS's). The AMD PKI
-  // is generated on every start; its ARKs are written for thimd's amd.ark_files.
-  auto amd_pki = thim::sim::AmdPki::Create(clock.Now(), amd_rsa_bits);
+  // is created on the first start and kept in the state directory (with every
+  // VCEK/VLEK issued); its ARKs are written for thimd's amd.ark_files.
+  bool amd_saved = thim::sim::AmdPki::Saved(state_dir);
+  auto amd_pki = amd_saved ? thim::sim::AmdPki::Load(state_dir, clock.Now())
+                           : thim::sim::AmdPki::Create(clock.Now(), amd_rsa_bits);
   if (!amd_pki.ok()) {
-    std::fprintf(stderr, "thim-sim: AMD PKI: %s\n", amd_pki.status().ToString().c_str());
+    std::fprintf(stderr, "thim-sim: AMD PKI%s: %s\n", amd_saved ? " (saved state; remove its amd/ directory to start afresh)" : "",
+                 amd_pki.status().ToString().c_str());
     return 1;
   }
-  for (auto p : {thim::amd::Product::kMilan, thim::amd::Product::kGenoa, thim::amd::Product::kTurin}) {
-    std::ofstream(std::filesystem::path(state_dir) / ("ark_" + std::string(thim::amd::ProductName(p)) + ".pem"))
-        << thim::EncodePem("CERTIFICATE", (*amd_pki)->product(p).ark.cert.der());
+  if (auto st = (*amd_pki)->Save(state_dir); !st.ok()) {
+    std::fprintf(stderr, "thim-sim: AMD PKI: %s\n", st.ToString().c_str());
+    return 1;
   }
   thim::sim::KdsSimulator kds(*amd_pki, {.vcek_interval = std::chrono::milliseconds(kds_throttle_ms)});
   kds.AddRoutes(*router);
+  thim::sim::ImdsSimulator imds(imds_location);
+  imds.AddRoutes(*router);
   thim::server::ServerOptions options;
   options.address = address;
   options.port = static_cast<uint16_t>(port);
@@ -118,8 +129,9 @@ int main(int argc, char** argv) {
   }
   std::printf("thim-sim: Intel PCS on http://%s:%u (root CA: %s/root_ca.pem, %zu platforms)\n", address.c_str(), server.port(),
               state_dir.c_str(), platforms);
-  std::printf("thim-sim: AMD KDS on the same port (ARKs: %s/ark_{Milan,Genoa,Turin}.pem, throttle %d ms)\n",
-              state_dir.c_str(), kds_throttle_ms);
+  std::printf("thim-sim: AMD KDS on the same port (ARKs: %s/ark_{Milan,Genoa,Turin}.pem, %s, throttle %d ms)\n",
+              state_dir.c_str(), amd_saved ? "loaded" : "created", kds_throttle_ms);
+  std::printf("thim-sim: Azure IMDS /metadata/instance on the same port (location %s)\n", imds_location.c_str());
   std::fflush(stdout);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);

@@ -208,10 +208,11 @@ int main(int argc, char** argv) {
   auto* snp = verify->add_subcommand("snp", "Verify an AMD SEV-SNP report (bare or in an Azure HCL report) and a policy");
   snp->footer(
       "Exit codes: 0 verified and accepted; 1 invalid; 2 could not run; 3 valid but rejected by the policy; "
-      "4 could not verify (VCEK or chain unavailable).");
+      "4 could not verify (no VCEK; or no chain for an --ark root). Without --chain/--collateral, AMD's ASK/ASVK "
+      "built into thim are used (checked against the pinned ARK), so a report and its VCEK/VLEK verify offline.");
   snp->add_option("REPORT", vs.report_path, "the SNP report (1184 bytes) or an Azure HCL report")->required();
   snp->add_option("--vcek", vs.vcek, "VCEK/VLEK: DER, PEM, PEM bundle VCEK+ASK+ARK, or THIM's JSON answer");
-  snp->add_option("--chain", vs.chain, "ASK (or ASVK) then ARK, PEM as KDS cert_chain serves it");
+  snp->add_option("--chain", vs.chain, "ASK (or ASVK) then ARK, PEM as KDS cert_chain serves it (default: AMD's, built in)");
   snp->add_option("--crl", vs.crl, "KDS CRL of the product (DER or PEM)");
   snp->add_option("--collateral", vs.collateral, "KDS-compatible base URL (https://kdsintf.amd.com or a thimd) to fetch what is missing");
   snp->add_option("--ca-file", vs.ca_file, "CA bundle for https collateral URLs");

@@ -121,21 +121,22 @@ bmPxY3zPd1X7raalTn34EOF9DeLsC9JfzkDuojxpHWMm30wKnDo20mlDQk/zKCDa
 CcHGDSUAKx9c0Aol+Dj9xpb2nmGqoDeJ59Ja6REkHCdw5TduXyqqMqfD1AX0/QDN
 devCMKlWBRCQ7DFlog3H1a+r/kuMUZ/Ij9yyKlSgYZMJ4VgNKDgTQdcsAL0MCEMr
 zpacMwFusA==
------END CERTIFICATE-----)PEM";
+-----END CERTIFICATE-----
+)PEM";
 
-namespace {
-const crypto::Certificate* Parse(std::string_view pem) {
+namespace internal {
+const crypto::Certificate* ParseBuiltInPem(std::string_view pem) {
   auto cert = crypto::Certificate::FromPem(pem);
   // The constants are part of the binary: failing to parse one is a build defect.
   if (!cert.ok()) std::abort();
   return new crypto::Certificate(*cert);
 }
-}  // namespace
+}  // namespace internal
 
 const crypto::Certificate& PinnedArk(Product product) {
-  static const crypto::Certificate* milan = Parse(kArkMilanPem);
-  static const crypto::Certificate* genoa = Parse(kArkGenoaPem);
-  static const crypto::Certificate* turin = Parse(kArkTurinPem);
+  static const crypto::Certificate* milan = internal::ParseBuiltInPem(kArkMilanPem);
+  static const crypto::Certificate* genoa = internal::ParseBuiltInPem(kArkGenoaPem);
+  static const crypto::Certificate* turin = internal::ParseBuiltInPem(kArkTurinPem);
   switch (product) {
     case Product::kGenoa: return *genoa;
     case Product::kTurin: return *turin;

@@ -1,6 +1,7 @@
 #include "cli/verify_snp.h"
 
 #include "amd/kds_paths.h"
+#include "amd/pinned_arks.h"
 #include "amd/snp_verifier.h"
 #include "cli/describe_amd.h"
 #include "cli/verify_quote.h"
@@ -189,13 +190,24 @@ VerifySnpOutcome RunVerifySnp(const VerifySnpArgs& a) {
     auto key = amd::ParseEndorsementCert(m.certs.front());
     if (key.ok()) product = key->product;
   }
+  // Just the key, offline, under AMD's own ARK: AMD's public ASK/ASVK are
+  // built in (and verified against the pinned ARK like any other).
+  std::string chain_source = "given";
+  if (m.certs.size() == 1 && a.collateral.empty() && !options.ark) {
+    auto key = amd::ParseEndorsementCert(m.certs.front());
+    if (!key.ok()) return Outcome(kQuoteInvalid, "Invalid", key.status().message());
+    amd::KeyKind kind = key->kind == amd::EndorsementKind::kVlek ? amd::KeyKind::kVlek : amd::KeyKind::kVcek;
+    m.certs.push_back(amd::BuiltInIntermediate(key->product, kind));
+    chain_source = "built-in";
+  }
   if (m.certs.size() < 2) {
     if (a.collateral.empty()) {
       return Outcome(kQuoteCollateralUnavailable, "CollateralUnavailable",
                      m.certs.empty() ? "no VCEK: give --vcek, or --collateral URL to fetch it"
-                                     : "no ASK/ARK chain: give --chain, or --collateral URL to fetch it");
+                                     : "no ASK/ARK chain for the --ark root: give --chain, or --collateral URL to fetch it");
     }
     if (!product) return Outcome(kQuoteCannotRun, "Error", "a v2 report does not name its product: give --product");
+    chain_source = "fetched";
     Status fetched = FetchFromKds(a, *report, *product, &m);
     if (!fetched.ok()) {
       bool unavailable = fetched.code() == StatusCode::kNotFound || fetched.code() == StatusCode::kUnavailable ||
@@ -216,6 +228,7 @@ VerifySnpOutcome RunVerifySnp(const VerifySnpArgs& a) {
   if (hcl) o.report["container"] = "azure_hcl_report";
   o.report["snp_report"] = DescribeSnpReport(*report, product ? product : std::optional<amd::Product>(key->product));
   o.report["key"] = DescribeEndorsement(*key);
+  o.report["chain"] = chain_source;  // given (--vcek bundle, --chain), built-in, fetched (--collateral)
   o.report["crl_checked"] = !m.crls.empty();
   if (!verified.ok()) {
     o.exit_code = kQuoteInvalid;

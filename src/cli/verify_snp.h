@@ -3,11 +3,14 @@
 // Same exit-code contract as `thim verify quote`:
 //   0 verified and accepted; 1 invalid (signature, chain, mismatching key);
 //   2 could not run; 3 valid but rejected by the policy; 4 collateral
-//   unavailable (no VCEK/chain given and none could be fetched).
+//   unavailable (no VCEK given and none could be fetched; no chain for an
+//   --ark root).
 // The key and chain come from --vcek (DER, PEM, a PEM bundle VCEK+ASK+ARK or
 // THIM's JSON answer), --chain (KDS cert_chain PEM), or --collateral URL:
 // a KDS-compatible base (https://kdsintf.amd.com or a thimd, whose KDS mirror
-// uses the same paths). Thread-safety: pure function (plus network I/O).
+// uses the same paths). With only a VCEK/VLEK and AMD's pinned ARK, AMD's
+// built-in ASK/ASVK complete the chain (offline). Thread-safety: pure
+// function (plus network I/O).
 #pragma once
 
 #include <string>

@@ -134,6 +134,14 @@ std::optional<std::string> Env(const char* name) {
   return std::string(v);
 }
 
+// A machine set up for Azure's DCAP client names at least one of its URLs.
+bool AzureStyle() {
+  for (const char* v : {"AZDCAP_BASE_CERT_URL", "AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL",
+                        "AZDCAP_BASE_CERT_URL_TDX"})
+    if (Env(v)) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string WithSlash(std::string url) {
@@ -185,10 +193,14 @@ void ApplyAzureEnvironment(Config& c) {
     if (!has_api) c.get_cert_params.emplace_back("api-version", "2021-07-22-preview");
   }
   // Azure's TDX collateral comes from the regional THIM: https://{region}{suffix}/v4/
-  // (only v4 exists for TDX). IMDS region discovery is not done: set the region.
+  // (only v4 exists for TDX). The region is AZDCAP_REGION_URL, else — when the
+  // machine is set up for Azure's client — IMDS's, discovered on first use.
+  std::string suffix = Env("AZDCAP_BASE_CERT_URL_TDX").value_or(".thim.azure.net/sgx/certification");
   if (auto region = Env("AZDCAP_REGION_URL")) {
-    std::string suffix = Env("AZDCAP_BASE_CERT_URL_TDX").value_or(".thim.azure.net/sgx/certification");
     c.tdx_collateral_service = WithSlash("https://" + *region + suffix) + "v4/";
+  } else if (AzureStyle()) {
+    c.tdx_region_suffix = suffix;
+    if (auto imds = Env("THIM_QPL_IMDS_URL")) c.imds_url = *imds;
   }
   if (auto v = Env("AZDCAP_BYPASS_BASE_URL"); v && Lower(*v) != "false") c.local_pck_url.clear();
   if (auto v = Env("AZDCAP_CLIENT_ID")) c.client_id = *v;
@@ -231,6 +243,7 @@ std::string Config::Describe() const {
   }
   o << "; collateral from " << CollateralBase();
   if (!tdx_collateral_service.empty()) o << " (TDX: " << tdx_collateral_service << ")";
+  else if (!tdx_region_suffix.empty()) o << " (TDX: https://{region}" << tdx_region_suffix << "/v4/, region from IMDS " << imds_url << ")";
   o << " (api " << pccs_api_version << ", update=" << tcb_update_type
     << "); retries " << retry_times << " delay " << retry_delay << "s; cache hours pck " << pck_cache_expire_hours
     << " collateral " << verify_collateral_cache_expire_hours;

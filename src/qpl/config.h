@@ -33,6 +33,11 @@ struct Config {
   // Azure compatibility (AZDCAP_*).
   std::string client_id;                  // appended as clientid= when set
   std::string tdx_collateral_service;     // AZDCAP_REGION_URL: regional THIM for TDX collateral ("" = collateral_service)
+  // Azure-style configuration without AZDCAP_REGION_URL: the region is
+  // discovered through IMDS (qpl/region.h) and TDX collateral comes from
+  // https://{region}{tdx_region_suffix}/v4/. Empty = no discovery.
+  std::string tdx_region_suffix;
+  std::string imds_url = "http://169.254.169.254";  // THIM_QPL_IMDS_URL (tests and operations only)
   bool send_encrypted_ppid = true;        // AZDCAP_DISABLE_ONDEMAND=1 clears it
   int64_t cache_cap_seconds = 0;          // AZDCAP_CACHE_EXPIRY_IN_SECONDS (0 = no extra cap)
   std::string source;                     // where the configuration came from, for the log

@@ -67,7 +67,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-HttpResult Once(const Config& config, const std::string& url, const Headers& headers) {
+HttpResult Once(const Config& config, const std::string& url, const Headers& headers, bool no_proxy) {
   HttpResult r;
   CURL* h = ThreadHandle();
   if (h == nullptr) {
@@ -83,6 +83,7 @@ HttpResult Once(const Config& config, const std::string& url, const Headers& hea
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(config.connect_timeout_seconds));
   curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(config.request_timeout_seconds));
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (no_proxy) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -117,11 +118,11 @@ long RetryAfterSeconds(const std::string& value, long cap) {
   return std::min(std::stol(value), cap);
 }
 
-HttpResult HttpGet(const Config& config, const std::string& url, const Headers& headers, const LogFn& log) {
+HttpResult HttpGet(const Config& config, const std::string& url, const Headers& headers, const LogFn& log, bool no_proxy) {
   HttpResult r;
   long backoff = 1;
   for (int attempt = 0;; ++attempt) {
-    r = Once(config, url, headers);
+    r = Once(config, url, headers, no_proxy);
     if (!Retryable(r) || attempt >= config.retry_times) break;
     long wait_s = config.retry_delay > 0 ? config.retry_delay : backoff;
     backoff = std::min(backoff * 2, 64L);

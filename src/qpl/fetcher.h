@@ -31,9 +31,10 @@ struct HttpResult {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 using LogFn = std::function<void(int level, const std::string&)>;
 
-// One GET with the configured retries. `sleep_ms` is the wait between
-// attempts (tests substitute it).
-HttpResult HttpGet(const Config& config, const std::string& url, const Headers& headers, const LogFn& log);
+// One GET with the configured retries. `no_proxy`: connect directly whatever
+// the *_proxy variables say (link-local IMDS must never go through a proxy).
+HttpResult HttpGet(const Config& config, const std::string& url, const Headers& headers, const LogFn& log,
+                   bool no_proxy = false);
 
 // Seconds from a Retry-After header (delta-seconds form only), capped at
 // `cap`; -1 when absent or unparsable.

@@ -99,6 +99,7 @@ quote3_error_t Provider::Init() {
   config_error_.clear();
   config_ = std::move(config);
   cache_ = std::move(cache);
+  region_ = std::make_shared<RegionDiscovery>();
   return SGX_QL_SUCCESS;
 }
 
@@ -106,7 +107,7 @@ quote3_error_t Provider::Current(Snapshot& s) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (config_) {
-      s = {config_, cache_};
+      s = {config_, cache_, region_};
       return SGX_QL_SUCCESS;
     }
   }
@@ -114,7 +115,7 @@ quote3_error_t Provider::Current(Snapshot& s) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (config_) {  // another thread loaded it meanwhile
-      s = {config_, cache_};
+      s = {config_, cache_, region_};
       return SGX_QL_SUCCESS;
     }
   }
@@ -122,7 +123,7 @@ quote3_error_t Provider::Current(Snapshot& s) {
   if (st != SGX_QL_SUCCESS) return st;
   std::lock_guard<std::mutex> lock(mu_);
   if (!config_) return SGX_QL_ERROR_UNEXPECTED;
-  s = {config_, cache_};
+  s = {config_, cache_, region_};
   return SGX_QL_SUCCESS;
 }
 
@@ -293,7 +294,8 @@ quote3_error_t Provider::GetCollateral(bool tdx, const std::string& fmspc_hex, c
   if (quote3_error_t st = Current(s); st != SGX_QL_SUCCESS) return st;
   const Config& c = *s.config;
   out.version = c.pccs_api_version == "3.1" ? 0x00010003u : 3u;
-  std::string base = WithSlash(tdx && !c.tdx_collateral_service.empty() ? c.tdx_collateral_service : c.CollateralBase());
+  std::string tdx_base = tdx ? s.region->TdxBase(c, *s.cache, [this](int l, const std::string& m) { Log(l, m); }) : "";
+  std::string base = WithSlash(!tdx_base.empty() ? tdx_base : c.CollateralBase());
   std::string tee_base = base;
   if (tdx) {
     size_t p = tee_base.find("/sgx/");

@@ -11,6 +11,7 @@
 
 #include "qpl/cache.h"
 #include "qpl/config.h"
+#include "qpl/region.h"
 #include "thim/sgx_dcap_quoteprov.h"
 
 namespace thim::qpl {
@@ -58,6 +59,7 @@ class Provider {
   struct Snapshot {
     std::shared_ptr<const Config> config;
     std::shared_ptr<Cache> cache;
+    std::shared_ptr<RegionDiscovery> region;  // per configuration: reloading asks again
   };
   // The configuration in force, loading it on first use.
   quote3_error_t Current(Snapshot& s);
@@ -75,6 +77,7 @@ class Provider {
   std::mutex mu_;
   std::shared_ptr<const Config> config_;
   std::shared_ptr<Cache> cache_;
+  std::shared_ptr<RegionDiscovery> region_;
   std::string config_error_;
   bool invalid_json_ = false;
   std::mutex log_mu_;

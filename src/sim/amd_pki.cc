@@ -76,44 +76,57 @@ StatusOr<std::shared_ptr<AmdPki>> AmdPki::Create(TimePoint now, int rsa_bits) {
                 .revoked_serials = {}, .crl_number = 1};
     ASSIGN_OR_RETURN(auto vcek_crl, IssueCrl(crl, ark));
     ASSIGN_OR_RETURN(auto vlek_crl, IssueCrl(crl, ark));
-    std::string ark_pem = EncodePem("CERTIFICATE", ark.cert.der());
-    pki->products_.emplace(p, AmdProductPki{.ark = ark, .ask = ask, .asvk = asvk, .vcek_crl = vcek_crl,
-                                            .vlek_crl = vlek_crl,
-                                            .vcek_chain_pem = EncodePem("CERTIFICATE", ask.cert.der()) + ark_pem,
-                                            .vlek_chain_pem = EncodePem("CERTIFICATE", asvk.cert.der()) + ark_pem});
+    pki->products_.emplace(p, MakeProduct(ark, ask, asvk, vcek_crl, vlek_crl));
     ++serial_base;
   }
   return pki;
+}
+
+AmdProductPki AmdPki::MakeProduct(IssuedCert ark, IssuedCert ask, IssuedCert asvk, crypto::Crl vcek_crl, crypto::Crl vlek_crl) {
+  std::string ark_pem = EncodePem("CERTIFICATE", ark.cert.der());
+  std::string vcek_chain = EncodePem("CERTIFICATE", ask.cert.der()) + ark_pem;
+  std::string vlek_chain = EncodePem("CERTIFICATE", asvk.cert.der()) + ark_pem;
+  return AmdProductPki{.ark = std::move(ark), .ask = std::move(ask), .asvk = std::move(asvk), .vcek_crl = std::move(vcek_crl),
+                       .vlek_crl = std::move(vlek_crl), .vcek_chain_pem = std::move(vcek_chain),
+                       .vlek_chain_pem = std::move(vlek_chain)};
+}
+
+StatusOr<IssuedCert> AmdPki::Remembered(const std::string& key, const std::function<StatusOr<IssuedCert>()>& issue) {
+  std::lock_guard lock(mu_);
+  if (auto it = issued_.find(key); it != issued_.end()) return it->second;
+  ASSIGN_OR_RETURN(std::optional<IssuedCert> saved, ReadIssued(key));
+  if (!saved) {
+    ASSIGN_OR_RETURN(saved, issue());
+    RETURN_IF_ERROR(WriteIssued(key, *saved));
+  }
+  issued_.emplace(key, *saved);
+  return *saved;
 }
 
 StatusOr<IssuedCert> AmdPki::Vcek(amd::Product p, ByteSpan hw_id, const amd::TcbParts& tcb) {
   if (hw_id.size() != amd::HwIdLength(p)) return InvalidArgumentError("hwID length does not fit the product");
   std::string key = "vcek/" + std::string(amd::ProductName(p)) + "/" + HexEncode(hw_id) + "/" +
                     amd::FormatTcbm(amd::EncodeTcb(p, tcb));
-  std::lock_guard lock(mu_);
-  if (auto it = issued_.find(key); it != issued_.end()) return it->second;
-  ASSIGN_OR_RETURN(auto k, crypto::PrivateKey::GenerateEcP384());
-  CertSpec spec{.subject = AmdName("SEV-VCEK"), .serial = {0x01}, .not_before = now_ - std::chrono::hours(24),
-                .not_after = now_ + std::chrono::hours(24 * 365 * 7), .ca = false, .path_length = -1,
-                .crl_distribution_point = "", .extensions = Extensions(p, tcb, hw_id, "")};
-  ASSIGN_OR_RETURN(auto cert, IssueCertificate(spec, k, &products_.at(p).ask));
-  IssuedCert issued{cert, k};
-  issued_.emplace(key, issued);
-  return issued;
+  return Remembered(key, [&]() -> StatusOr<IssuedCert> {
+    ASSIGN_OR_RETURN(auto k, crypto::PrivateKey::GenerateEcP384());
+    CertSpec spec{.subject = AmdName("SEV-VCEK"), .serial = {0x01}, .not_before = now_ - std::chrono::hours(24),
+                  .not_after = now_ + std::chrono::hours(24 * 365 * 7), .ca = false, .path_length = -1,
+                  .crl_distribution_point = "", .extensions = Extensions(p, tcb, hw_id, "")};
+    ASSIGN_OR_RETURN(auto cert, IssueCertificate(spec, k, &products_.at(p).ask));
+    return IssuedCert{cert, k};
+  });
 }
 
 StatusOr<IssuedCert> AmdPki::Vlek(amd::Product p, const amd::TcbParts& tcb, const std::string& csp_id) {
   std::string key = "vlek/" + std::string(amd::ProductName(p)) + "/" + csp_id + "/" + amd::FormatTcbm(amd::EncodeTcb(p, tcb));
-  std::lock_guard lock(mu_);
-  if (auto it = issued_.find(key); it != issued_.end()) return it->second;
-  ASSIGN_OR_RETURN(auto k, crypto::PrivateKey::GenerateEcP384());
-  CertSpec spec{.subject = AmdName("SEV-VLEK"), .serial = {0x01}, .not_before = now_ - std::chrono::hours(24),
-                .not_after = now_ + std::chrono::hours(24 * 365), .ca = false, .path_length = -1,
-                .crl_distribution_point = "", .extensions = Extensions(p, tcb, {}, csp_id)};
-  ASSIGN_OR_RETURN(auto cert, IssueCertificate(spec, k, &products_.at(p).asvk));
-  IssuedCert issued{cert, k};
-  issued_.emplace(key, issued);
-  return issued;
+  return Remembered(key, [&]() -> StatusOr<IssuedCert> {
+    ASSIGN_OR_RETURN(auto k, crypto::PrivateKey::GenerateEcP384());
+    CertSpec spec{.subject = AmdName("SEV-VLEK"), .serial = {0x01}, .not_before = now_ - std::chrono::hours(24),
+                  .not_after = now_ + std::chrono::hours(24 * 365), .ca = false, .path_length = -1,
+                  .crl_distribution_point = "", .extensions = Extensions(p, tcb, {}, csp_id)};
+    ASSIGN_OR_RETURN(auto cert, IssueCertificate(spec, k, &products_.at(p).asvk));
+    return IssuedCert{cert, k};
+  });
 }
 
 crypto::Crl AmdPki::Crl(amd::Product p, amd::KeyKind kind) const {
@@ -128,8 +141,13 @@ StatusOr<crypto::Crl> AmdPki::ReissueCrl(amd::Product p, amd::KeyKind kind, Time
   uint64_t number = Crl(p, kind).CrlNumber().value_or(1) + 1;
   CrlSpec spec{.this_update = this_update, .next_update = next_update, .revoked_serials = std::move(revoked), .crl_number = number};
   ASSIGN_OR_RETURN(crypto::Crl crl, IssueCrl(spec, products_.at(p).ark));
-  std::lock_guard lock(mu_);
-  current_crls_.insert_or_assign({p, kind}, crl);
+  std::string state_dir;
+  {
+    std::lock_guard lock(mu_);
+    current_crls_.insert_or_assign({p, kind}, crl);
+    state_dir = state_dir_;
+  }
+  if (!state_dir.empty()) RETURN_IF_ERROR(SaveCrl(state_dir, p, kind));
   return crl;
 }
 

@@ -1,4 +1,4 @@
-// Test harness: a thim-sim PCS and a thimd, each on a free loopback port,
+// Test harness: a thim-sim PCS (with its Azure IMDS) and a thimd, each on a free loopback port,
 // with their own fake clocks, plus a small HTTP client.
 #pragma once
 
@@ -10,6 +10,7 @@
 
 #include "server/http_server.h"
 #include "server/test_client.h"
+#include "sim/imds_simulator.h"
 #include "sim/pcs_simulator.h"
 #include "thimd/app.h"
 
@@ -39,8 +40,10 @@ class ThimdWithSim : public ::testing::Test {
 
   void StartSim() {
     sim_ = std::make_unique<sim::PcsSimulator>(*pki_, sim::PcsSimOptions{}, sim_clock_);
+    imds_ = std::make_unique<sim::ImdsSimulator>();
     auto router = std::make_shared<server::Router>();
     sim_->AddRoutes(*router);
+    imds_->AddRoutes(*router);
     server::ServerOptions o;
     o.port = 0;
     o.threads = 2;
@@ -109,6 +112,7 @@ class ThimdWithSim : public ::testing::Test {
   FakeClock sim_clock_{SystemClock::Instance().Now()};
   FakeClock thimd_clock_{SystemClock::Instance().Now()};
   std::unique_ptr<sim::PcsSimulator> sim_;
+  std::unique_ptr<sim::ImdsSimulator> imds_;  // Azure IMDS /metadata/instance on the sim's port
   std::unique_ptr<server::HttpServer> sim_server_;
   std::unique_ptr<thimd::App> app_;
 };

@@ -173,5 +173,45 @@ TEST(QplConfig, AzureEnvironmentOverrides) {
     ::unsetenv(v);
 }
 
+TEST(QplConfig, AzureStyleWithoutARegionDiscoversItThroughImds) {
+  for (const char* v : {"AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL", "AZDCAP_BASE_CERT_URL",
+                        "AZDCAP_BASE_CERT_URL_TDX", "AZDCAP_REGION_URL", "THIM_QPL_IMDS_URL"})
+    ::unsetenv(v);
+  Config plain;  // Intel's configuration only: no IMDS, ever
+  ApplyAzureEnvironment(plain);
+  EXPECT_TRUE(plain.tdx_region_suffix.empty());
+  EXPECT_TRUE(plain.tdx_collateral_service.empty());
+  ::setenv("THIM_QPL_IMDS_URL", "http://127.0.0.1:9", 1);  // alone it turns nothing on
+  Config still_plain;
+  ApplyAzureEnvironment(still_plain);
+  EXPECT_TRUE(still_plain.tdx_region_suffix.empty());
+
+  for (const char* v : {"AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL", "AZDCAP_BASE_CERT_URL",
+                        "AZDCAP_BASE_CERT_URL_TDX"}) {
+    SCOPED_TRACE(v);
+    ::setenv(v, v == std::string("AZDCAP_BASE_CERT_URL_TDX") ? ".thim.azure-test.net/sgx/certification" : "https://x/sgx/certification", 1);
+    Config c;
+    ApplyAzureEnvironment(c);
+    EXPECT_TRUE(c.tdx_collateral_service.empty());
+    EXPECT_EQ(c.tdx_region_suffix, v == std::string("AZDCAP_BASE_CERT_URL_TDX") ? ".thim.azure-test.net/sgx/certification"
+                                                                                : ".thim.azure.net/sgx/certification");
+    EXPECT_EQ(c.imds_url, "http://127.0.0.1:9");
+    EXPECT_NE(c.Describe().find("region from IMDS http://127.0.0.1:9"), std::string::npos) << c.Describe();
+    ::unsetenv(v);
+  }
+  ::unsetenv("THIM_QPL_IMDS_URL");
+  ::setenv("AZDCAP_BASE_CERT_URL", "https://x/sgx/certification", 1);
+  Config azure;
+  ApplyAzureEnvironment(azure);
+  EXPECT_EQ(azure.imds_url, "http://169.254.169.254");  // Azure's IMDS by default
+  ::setenv("AZDCAP_REGION_URL", "eastus2euap", 1);  // a named region wins: no discovery
+  Config named;
+  ApplyAzureEnvironment(named);
+  EXPECT_TRUE(named.tdx_region_suffix.empty());
+  EXPECT_EQ(named.tdx_collateral_service, "https://eastus2euap.thim.azure.net/sgx/certification/v4/");
+  ::unsetenv("AZDCAP_REGION_URL");
+  ::unsetenv("AZDCAP_BASE_CERT_URL");
+}
+
 }  // namespace
 }  // namespace thim::qpl

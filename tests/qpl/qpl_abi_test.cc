@@ -15,7 +15,9 @@
 #include "cli/qpl_commands.h"
 #include "core/bytes.h"
 #include "harness.h"
+#include "core/pem.h"
 #include "crypto/crl.h"
+#include "sim/pki/cert_builder.h"
 #include "thim/verify.h"
 #include "upstream/loopback_http_server.h"
 
@@ -84,8 +86,14 @@ class QplAbi : public ThimdWithSim {
     ThimdWithSim::SetUp();
     StartThimd();
     ::setenv("THIM_QPL_CACHE_DIR", (dir_ / "cache").c_str(), 1);
+    ::setenv("THIM_QPL_IMDS_URL", SimUrl().c_str(), 1);  // never the real 169.254.169.254 from a test
+    {
+      std::lock_guard<std::mutex> lock(g_log_mu);
+      g_log.clear();
+    }
     for (const char* v : {"AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL", "AZDCAP_BASE_CERT_URL",
-                          "AZDCAP_CACHE_EXPIRY_IN_SECONDS", "AZDCAP_BYPASS_BASE_URL", "AZDCAP_CACHE"})
+                          "AZDCAP_CACHE_EXPIRY_IN_SECONDS", "AZDCAP_BYPASS_BASE_URL", "AZDCAP_CACHE", "AZDCAP_BASE_CERT_URL_TDX",
+                          "AZDCAP_REGION_URL"})
       ::unsetenv(v);
     abi_.set_logging_callback(Logger, SGX_QL_LOG_INFO);
     for (const auto& p : sim_->Platforms())
@@ -102,12 +110,43 @@ class QplAbi : public ThimdWithSim {
 
   void TearDown() override {
     for (const char* v : {"AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL", "AZDCAP_BASE_CERT_URL",
-                          "AZDCAP_CACHE_EXPIRY_IN_SECONDS", "AZDCAP_BYPASS_BASE_URL", "AZDCAP_CACHE"})
+                          "AZDCAP_CACHE_EXPIRY_IN_SECONDS", "AZDCAP_BYPASS_BASE_URL", "AZDCAP_CACHE", "AZDCAP_BASE_CERT_URL_TDX",
+                          "AZDCAP_REGION_URL"})
       ::unsetenv(v);
+    ::unsetenv("THIM_QPL_IMDS_URL");
     ThimdWithSim::TearDown();
   }
 
   std::string ThimdUrl(const std::string& path) { return "http://127.0.0.1:" + std::to_string(app_->port()) + path; }
+  std::string SimUrl() { return "http://127.0.0.1:" + std::to_string(sim_server_->port()); }
+  // Restarts thimd serving HTTPS (a self-signed certificate; the QPL runs with use_secure_cert false).
+  void StartThimdWithTls() {
+    StopThimd();
+    auto key = *crypto::PrivateKey::GenerateEcP256();
+    sim::CertSpec spec;
+    spec.subject.cn = "localhost";
+    spec.not_before = SystemClock::Instance().Now() - std::chrono::hours(1);
+    spec.not_after = spec.not_before + std::chrono::hours(48);
+    auto cert = *sim::IssueCertificate(spec, key, nullptr);
+    auto config = DefaultConfig();
+    config.server.tls_cert_file = (dir_ / "tls.crt").string();
+    config.server.tls_key_file = (dir_ / "tls.key").string();
+    std::ofstream(config.server.tls_cert_file) << EncodePem("CERTIFICATE", cert.der());
+    std::ofstream(config.server.tls_key_file) << key.ToPem();
+    StartThimd(config);
+  }
+  bool Logged(const std::string& needle) {
+    std::lock_guard<std::mutex> lock(g_log_mu);
+    for (const auto& line : g_log)
+      if (line.find(needle) != std::string::npos) return true;
+    return false;
+  }
+  size_t LoggedCount(const std::string& needle) {
+    std::lock_guard<std::mutex> lock(g_log_mu);
+    size_t n = 0;
+    for (const auto& line : g_log) n += line.find(needle) != std::string::npos;
+    return n;
+  }
   static std::string DeadUrl() { return "http://127.0.0.1:1/sgx/certification/v4/"; }
 
   // Writes the QCNL file and reloads it through sgx_qpl_global_init.
@@ -450,6 +489,82 @@ TEST_F(QplAbi, AzureEnvironmentWithoutAConfigFile) {
   ::setenv("AZDCAP_BYPASS_BASE_URL", "true", 1);
   ASSERT_EQ(abi_.global_init(), SGX_QL_SUCCESS);
   EXPECT_EQ(GetConfig(&cfg), SGX_QL_NETWORK_ERROR);
+}
+
+// Azure-style configuration without AZDCAP_REGION_URL: the region is IMDS's
+// compute.location (thim-sim's IMDS through THIM_QPL_IMDS_URL), asked on the
+// first TDX collateral call, and TDX collateral comes from
+// https://{region}{AZDCAP_BASE_CERT_URL_TDX}/v4/. Here that is thimd over TLS
+// as https://westeurope.localhost:PORT (libcurl resolves *.localhost to
+// loopback), while collateral_service is dead: success proves the region URL.
+TEST_F(QplAbi, TdxRegionFromImdsIsUsedAndKeptOnDisk) {
+  StartThimdWithTls();
+  std::string port = std::to_string(app_->port());
+  json j = Defaults();
+  j["pccs_url"] = DeadUrl();
+  ::setenv("AZDCAP_BASE_CERT_URL", "http://127.0.0.1:1/sgx/certification", 1);
+  ::setenv("AZDCAP_BASE_CERT_URL_TDX", (".localhost:" + port + "/sgx/certification").c_str(), 1);
+  imds_->SetLocation("WestEurope");
+  ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+  EXPECT_EQ(imds_->Requests(), 0u) << "never at load";
+  sgx_ql_qve_collateral_t* c = nullptr;
+  EXPECT_EQ(abi_.get_collateral(kSgxFmspc, 6, "processor", &c), SGX_QL_NETWORK_ERROR);  // SGX: collateral_service
+  EXPECT_EQ(imds_->Requests(), 0u) << "only TDX needs the region";
+  ASSERT_EQ(abi_.tdx_get_collateral(kTdxFmspc, 6, "processor", &c), SGX_QL_SUCCESS) << LastLog();
+  EXPECT_EQ(qpl_check_collateral(c), 0);
+  EXPECT_EQ(c->tee_type, 0x81u);
+  EXPECT_NE(std::string(c->tcb_info).find("\"id\":\"TDX\""), std::string::npos);
+  abi_.tdx_free_collateral(c);
+  EXPECT_EQ(imds_->Requests(), 1u);
+  EXPECT_TRUE(Logged("https://westeurope.localhost:" + port + "/sgx/certification/v4/"));
+  ASSERT_EQ(abi_.tdx_get_collateral(kTdxFmspc, 6, "platform", &c), SGX_QL_SUCCESS) << LastLog();
+  abi_.tdx_free_collateral(c);
+  EXPECT_EQ(imds_->Requests(), 1u) << "asked once";
+
+  // A reload (a new process would do the same) finds the region in the disk
+  // cache: IMDS is not asked again, even when it is down, nor after the
+  // collateral and certificate caches are cleared.
+  imds_->SetOutage(true);
+  ASSERT_EQ(abi_.clear_cache(SGX_QPL_CACHE_CERTIFICATE | SGX_QPL_CACHE_QV_COLLATERAL), SGX_QL_SUCCESS);
+  ASSERT_EQ(abi_.global_init(), SGX_QL_SUCCESS);
+  ASSERT_EQ(abi_.tdx_get_collateral(kTdxFmspc, 6, "processor", &c), SGX_QL_SUCCESS) << LastLog();
+  abi_.tdx_free_collateral(c);
+  EXPECT_EQ(imds_->Requests(), 1u);
+}
+
+TEST_F(QplAbi, TdxRegionFallsBackToCollateralServiceWhenImdsFailsOrLies) {
+  // collateral_service is thimd (HTTP); the regional URL would be unreachable.
+  ::setenv("AZDCAP_BASE_CERT_URL", ThimdUrl("/sgx/certification").c_str(), 1);
+  ::setenv("AZDCAP_BASE_CERT_URL_TDX", ".localhost:1/sgx/certification", 1);
+  json j = Defaults();
+  for (const char* location : {"evil.example.com:443/x?", "west europe"}) {
+    SCOPED_TRACE(location);
+    imds_->SetLocation(location);
+    ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+    sgx_ql_qve_collateral_t* c = nullptr;
+    ASSERT_EQ(abi_.tdx_get_collateral(kTdxFmspc, 6, "processor", &c), SGX_QL_SUCCESS) << LastLog();
+    abi_.tdx_free_collateral(c);
+    EXPECT_TRUE(Logged("is not a DNS label")) << LastLog();
+  }
+  EXPECT_EQ(imds_->Requests(), 2u);
+  // IMDS down: a fallback, logged once however many calls follow.
+  imds_->SetOutage(true);
+  ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+  for (int i = 0; i < 3; ++i) {
+    sgx_ql_qve_collateral_t* c = nullptr;
+    ASSERT_EQ(abi_.tdx_get_collateral(kTdxFmspc, 6, "processor", &c), SGX_QL_SUCCESS) << LastLog();
+    abi_.tdx_free_collateral(c);
+  }
+  EXPECT_EQ(imds_->Requests(), 3u);
+  EXPECT_EQ(LoggedCount("failed: HTTP 500"), 1u);
+  // Nothing invalid was cached: with IMDS back, the next configuration asks again.
+  imds_->SetOutage(false);
+  imds_->SetLocation("northeurope");
+  ASSERT_EQ(Configure(j), SGX_QL_SUCCESS);
+  sgx_ql_qve_collateral_t* c = nullptr;
+  EXPECT_EQ(abi_.tdx_get_collateral(kTdxFmspc, 6, "processor", &c), SGX_QL_NETWORK_ERROR);  // the region's URL is dead here
+  EXPECT_EQ(imds_->Requests(), 4u);
+  EXPECT_TRUE(Logged("https://northeurope.localhost:1/"));
 }
 
 TEST_F(QplAbi, LocalCacheOnlyNeverTouchesTheNetwork) {

@@ -1,11 +1,9 @@
 #include "sim/pki/intel_pki.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
-#include <fstream>
 
 #include "core/pem.h"
+#include "sim/pki/state_files.h"
 
 namespace thim::sim {
 namespace {
@@ -22,23 +20,6 @@ StatusOr<IssuedCert> MakeCa(const std::string& cn, const IssuedCert* issuer, Tim
   spec.path_length = issuer ? 0 : 1;
   spec.crl_distribution_point = cdp;
   ASSIGN_OR_RETURN(crypto::Certificate cert, IssueCertificate(spec, key, issuer));
-  return IssuedCert{cert, key};
-}
-
-Status WriteFile(const std::filesystem::path& path, const std::string& data, bool secret) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return UnavailableError("cannot write " + path.string());
-  out << data;
-  out.close();
-  if (secret) ::chmod(path.c_str(), 0600);
-  return out ? OkStatus() : UnavailableError("cannot write " + path.string());
-}
-
-StatusOr<IssuedCert> LoadPair(const std::filesystem::path& dir, const std::string& name) {
-  ASSIGN_OR_RETURN(std::string cert_pem, ReadFileString((dir / (name + ".pem")).string()));
-  ASSIGN_OR_RETURN(std::string key_pem, ReadFileString((dir / (name + ".key")).string()));
-  ASSIGN_OR_RETURN(crypto::Certificate cert, crypto::Certificate::FromPem(cert_pem));
-  ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
   return IssuedCert{cert, key};
 }
 
@@ -62,24 +43,20 @@ StatusOr<IntelPki> IntelPki::Create(TimePoint not_before, const std::string& url
 
 StatusOr<IntelPki> IntelPki::Load(const std::string& dir) {
   std::filesystem::path d(dir);
-  ASSIGN_OR_RETURN(IssuedCert root, LoadPair(d, "root_ca"));
-  ASSIGN_OR_RETURN(IssuedCert processor, LoadPair(d, "pck_processor_ca"));
-  ASSIGN_OR_RETURN(IssuedCert platform, LoadPair(d, "pck_platform_ca"));
-  ASSIGN_OR_RETURN(IssuedCert signer, LoadPair(d, "tcb_signing"));
+  ASSIGN_OR_RETURN(IssuedCert root, LoadIssuedPair(d, "root_ca"));
+  ASSIGN_OR_RETURN(IssuedCert processor, LoadIssuedPair(d, "pck_processor_ca"));
+  ASSIGN_OR_RETURN(IssuedCert platform, LoadIssuedPair(d, "pck_platform_ca"));
+  ASSIGN_OR_RETURN(IssuedCert signer, LoadIssuedPair(d, "tcb_signing"));
   return IntelPki(root, processor, platform, signer);
 }
 
 Status IntelPki::Save(const std::string& dir) const {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return UnavailableError("cannot create " + dir + ": " + ec.message());
   std::filesystem::path d(dir);
   for (const auto& [name, pair] : {std::pair<const char*, const IssuedCert*>{"root_ca", &root_},
                                    {"pck_processor_ca", &processor_ca_},
                                    {"pck_platform_ca", &platform_ca_},
                                    {"tcb_signing", &tcb_signer_}}) {
-    RETURN_IF_ERROR(WriteFile(d / (std::string(name) + ".pem"), Pem(pair->cert), false));
-    RETURN_IF_ERROR(WriteFile(d / (std::string(name) + ".key"), pair->key.ToPem(), true));
+    RETURN_IF_ERROR(SaveIssuedPair(d, name, *pair));
   }
   return OkStatus();
 }
