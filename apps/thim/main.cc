@@ -12,6 +12,7 @@
 #include "cli/bundle_commands.h"
 #include "cli/inspect.h"
 #include "cli/qpl_commands.h"
+#include "cli/qpl_seed.h"
 #include "cli/verify_collateral.h"
 #include "cli/verify_quote.h"
 #include "cli/verify_snp.h"
@@ -266,6 +267,10 @@ int main(int argc, char** argv) {
   q_coll->add_option("--fmspc", qcol.fmspc, "FMSPC, 12 hex digits")->required();
   q_coll->add_option("--ca", qcol.ca, "processor or platform")->required();
   q_coll->add_flag("--tdx", qcol.tdx, "TDX collateral (tdx_ql_*)");
+  thim::cli::QplSeedArgs qseed;
+  auto* q_seed = qpl->add_subcommand("seed", "Write a thim bundle's SGX platforms into the QPL's cache (for local_cache_only)");
+  q_seed->add_option("--bundle", qseed.bundle, "thim bundle (JSON), e.g. from `thim bundle export`")->required();
+  q_seed->add_option("--cache-dir", qseed.cache_dir, "cache directory (default: the one the library chooses for this user)");
   for (auto* sub : {q_config, q_coll}) {
     sub->add_option("--lib", sub == q_config ? qc.library : qcol.library,
                     "library to dlopen (default libdcap_quoteprov.so.1, found like Intel's loaders find it)");
@@ -285,8 +290,10 @@ int main(int argc, char** argv) {
     return PrintVerdict(thim::cli::RunVerifyQuote(vq), vq_json);
   }
   if (*snp) return PrintVerdict(thim::cli::RunVerifySnp(vs), vs_json);
-  if (*q_config || *q_coll) {
-    auto outcome = *q_config ? thim::cli::RunQplGetConfig(qc) : thim::cli::RunQplGetCollateral(qcol);
+  if (*q_config || *q_coll || *q_seed) {
+    auto outcome = *q_config ? thim::cli::RunQplGetConfig(qc)
+                   : *q_coll ? thim::cli::RunQplGetCollateral(qcol)
+                             : thim::cli::RunQplSeed(qseed);
     if (!outcome.report.is_null()) std::cout << outcome.report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (outcome.exit_code != 0) return Fail(outcome.exit_code, outcome.message);
     return 0;

@@ -77,11 +77,7 @@ struct PckSelection {
 StatusOr<PckSelection> SelectPckCertificate(const PckSelectionInput& input, const std::vector<PckCertificate>& certs,
                                             PckSelectError* error = nullptr);
 
-// Intel's ordering step alone, for certificates already validated (e.g. when
-// they were checked on ingest and are read back from a trusted store): the
-// index into `cert_tcbs` of the chosen TCB, or nullopt when every one is
-// above `raw`. `levels` in TCB-info order.
-std::optional<size_t> SelectByTcb(const std::vector<SgxTcb>& levels, const std::vector<SgxTcb>& cert_tcbs, const SgxTcb& raw);
+// SelectByTcb (Intel's ordering step alone) is in intel/tcb.h.
 
 // Fills the TCB-info part of `input` (fmspc, pceId, tcbType, version, levels'
 // SGX TCBs in document order) from a parsed TCB info.

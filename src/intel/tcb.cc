@@ -58,4 +58,36 @@ StatusOr<Tcbm> ParseTcbm(std::string_view hex36) {
   return t;
 }
 
+namespace {
+bool AtLeast(const SgxTcb& a, const SgxTcb& b) {
+  TcbOrder o = CompareTcb(a, b);
+  return o == TcbOrder::kGreater || o == TcbOrder::kEqual;
+}
+}  // namespace
+
+std::optional<size_t> SelectByTcb(const std::vector<SgxTcb>& levels, const std::vector<SgxTcb>& certs, const SgxTcb& raw) {
+  // One bucket per TCB level, in TCB-info order, plus one for certificates
+  // below every level; within a bucket, highest TCB first. Incomparable
+  // certificates keep their input order (a certificate only moves ahead of
+  // one it is ≥), exactly as Intel's insertion does.
+  std::vector<std::vector<size_t>> buckets(levels.size() + 1);
+  for (size_t i = 0; i < certs.size(); ++i) {
+    size_t b = levels.size();
+    for (size_t l = 0; l < levels.size(); ++l) {
+      if (AtLeast(certs[i], levels[l])) {
+        b = l;
+        break;
+      }
+    }
+    auto& bucket = buckets[b];
+    auto pos = bucket.begin();
+    while (pos != bucket.end() && !AtLeast(certs[i], certs[*pos])) ++pos;
+    bucket.insert(pos, i);
+  }
+  for (const auto& bucket : buckets)
+    for (size_t i : bucket)
+      if (TcbNotAbove(certs[i], raw)) return i;
+  return std::nullopt;
+}
+
 }  // namespace thim::intel

@@ -4,8 +4,10 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/bytes.h"
 
@@ -25,6 +27,13 @@ TcbOrder CompareTcb(const SgxTcb& a, const SgxTcb& b);
 
 // True when no value of `a` exceeds the matching value of `b` (a ≤ b).
 bool TcbNotAbove(const SgxTcb& a, const SgxTcb& b);
+
+// Intel's PCK selection ordering step alone, for certificates already
+// validated (checked on ingest and read back from a trusted store, or seeded
+// into the QPL's cache): the index into `cert_tcbs` of the chosen TCB, or
+// nullopt when every one is above `raw`. `levels` in TCB-info order. (The
+// whole selection with its input checks: intel/pck_cert_selector.h.)
+std::optional<size_t> SelectByTcb(const std::vector<SgxTcb>& levels, const std::vector<SgxTcb>& cert_tcbs, const SgxTcb& raw);
 
 // tcbStatus values of TCB levels (and, for the first, fifth and last, of
 // enclave identity and TDX module levels).

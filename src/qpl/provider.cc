@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qpl/encoding.h"
+#include "qpl/platform_entry.h"
 #include "qpl/root_crl_url.h"
 
 namespace thim::qpl {
@@ -173,7 +174,15 @@ quote3_error_t Provider::GetPckCert(const PckRequest& req, PckCertData& out) {
   };
   if (c.local_cache_only) {
     if (auto item = s.cache->Get(key, Now())) return from_item(*item);
-    Log(SGX_QL_LOG_ERROR, "local_cache_only: no cached PCK certificate for " + key);
+    // A platform seeded whole (`thim qpl seed`): Intel's selection for this raw TCB.
+    std::string why = "nothing seeded for this platform";
+    if (auto platform = s.cache->Get(PlatformEntryKey(req.qeid, req.pceid), Now())) {
+      if (auto d = SelectFromPlatformEntry(*platform, req.cpusvn, req.pcesvn, &why)) {
+        out = std::move(*d);
+        return SGX_QL_SUCCESS;
+      }
+    }
+    Log(SGX_QL_LOG_ERROR, "local_cache_only: no cached PCK certificate for " + key + " (" + why + ")");
     return SGX_QL_ERROR_UNEXPECTED;  // Intel's CACHE_MISSING mapping
   }
   std::string query = "pckcert?qeid=" + req.qeid;

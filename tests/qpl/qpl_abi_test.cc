@@ -13,6 +13,8 @@
 
 #include "abi_client.h"
 #include "cli/qpl_commands.h"
+#include "cli/qpl_seed.h"
+#include "crypto/public_key.h"
 #include "core/bytes.h"
 #include "harness.h"
 #include "core/pem.h"
@@ -583,6 +585,72 @@ TEST_F(QplAbi, LocalCacheOnlyNeverTouchesTheNetwork) {
   abi_.free_quote_config(cfg);
   ASSERT_EQ(abi_.clear_cache(SGX_QPL_CACHE_CERTIFICATE), SGX_QL_SUCCESS);
   EXPECT_EQ(GetConfig(&cfg), SGX_QL_ERROR_UNEXPECTED) << "Intel's code for a cache miss";
+}
+
+// Air-gapped provisioning: a bundle exported from thimd is seeded into the
+// cache with `thim qpl seed`; with local_cache_only and no server at all the
+// library picks, for every raw TCB, the certificate PCS (the sim) would.
+TEST_F(QplAbi, SeededBundleServesEveryRawTcbWithoutANetwork) {
+  auto config = DefaultConfig();
+  config.admin.token_sha256 = HexEncode(crypto::Sha256(AsBytes(std::string("seed-token"))));
+  StopThimd();
+  StartThimd(config);
+  ASSERT_EQ(Configure(Defaults()), SGX_QL_SUCCESS);
+  json offline = Defaults();  // names thimd's URL: it will be down, and must not be asked
+  offline["local_cache_only"] = true;
+  sgx_ql_config_t* cfg = nullptr;
+  ASSERT_EQ(GetConfig(&cfg), SGX_QL_SUCCESS);  // thimd fetches all of the platform's certificates
+  abi_.free_quote_config(cfg);
+  TestClient client(app_->port());
+  client.SendRaw("GET /admin/bundle HTTP/1.1\r\nHost: x\r\nadmin-token: seed-token\r\n\r\n");
+  auto bundle = client.Read();
+  ASSERT_EQ(bundle.status, 200) << bundle.body;
+  std::string bundle_path = (dir_ / "bundle.json").string();
+  std::ofstream(bundle_path) << bundle.body;
+  StopThimd();
+
+  std::string seed_dir = (dir_ / "seeded").string();
+  ASSERT_EQ(::mkdir(seed_dir.c_str(), 0700), 0);
+  auto seeded = cli::RunQplSeed({.bundle = bundle_path, .cache_dir = seed_dir});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.message << seeded.report.dump();
+  ASSERT_EQ(seeded.report["seeded"].size(), 1u) << seeded.report.dump();
+  EXPECT_EQ(seeded.report["seeded"][0]["qeId"], platform_.qe_id);
+  size_t available = 0;
+  for (const auto& level : sim_->PlatformLevels(platform_)) available += level.available;
+  EXPECT_EQ(seeded.report["seeded"][0]["certificates"].get<size_t>(), available) << seeded.report.dump();
+
+  ::setenv("THIM_QPL_CACHE_DIR", seed_dir.c_str(), 1);
+  ASSERT_EQ(Configure(offline), SGX_QL_SUCCESS);
+  // Each level's raw TCB, and one just above it (not at the next level): the
+  // sim's (PCS's) choice, or, below every certificate, Intel's cache-miss code.
+  size_t served = 0;
+  auto expect_same_choice = [&] {
+    if (!sim_->SelectPck(platform_, cpusvn_, pcesvn_).ok()) {
+      EXPECT_EQ(GetConfig(&cfg), SGX_QL_ERROR_UNEXPECTED);
+      return;
+    }
+    ASSERT_EQ(GetConfig(&cfg), SGX_QL_SUCCESS) << LastLog();
+    ExpectPlatformCert(cfg);
+    abi_.free_quote_config(cfg);
+    ++served;
+  };
+  for (const auto& level : sim_->PlatformLevels(platform_)) {
+    cpusvn_ = Bytes(level.tcb.components.begin(), level.tcb.components.end());
+    pcesvn_ = level.tcb.pcesvn;
+    expect_same_choice();
+    if (cpusvn_[3] < 255) ++cpusvn_[3];
+    expect_same_choice();
+  }
+  EXPECT_GE(served, 2 * available);
+  cpusvn_ = Bytes(16, 0);  // below every certificate
+  pcesvn_ = 0;
+  EXPECT_EQ(GetConfig(&cfg), SGX_QL_ERROR_UNEXPECTED);
+  EXPECT_TRUE(Logged("every seeded certificate is above the raw TCB")) << LastLog();
+
+  std::ofstream(dir_ / "not-a-bundle.json") << "{\"tcbInfo\":{}}";
+  auto bad = cli::RunQplSeed({.bundle = (dir_ / "not-a-bundle.json").string(), .cache_dir = seed_dir});
+  EXPECT_EQ(bad.exit_code, 2) << "not a bundle: could not run";
+  EXPECT_NE(bad.message.find("not-a-bundle.json"), std::string::npos) << bad.message;
 }
 
 // 16 threads calling the collateral function (warm and cold) must agree.
