@@ -468,21 +468,19 @@ Status CollateralService::Start() {
   }
   for (int i = 0; i < std::max(1, s.options.fetch_threads); ++i) s.threads.emplace_back([&s] { s.WorkerLoop(); });
   s.threads.emplace_back([&s] { s.RefresherLoop(); });
-  // Warm-up: fetch what the store does not have yet, then declare readiness.
-  std::vector<std::future<void>> pending;
-  for (const auto& key : s.options.warmup) {
-    if (s.index.Find(key.CacheKey())) continue;
-    auto done = std::make_shared<std::promise<void>>();
-    pending.push_back(done->get_future());
-    s.Enqueue(key, FetchReason::kMiss, [done, key](Result r) {
+  // Warm-up: fetch what the store does not have yet; the last answer (or
+  // failure) declares readiness.
+  std::vector<CollateralKey> missing;
+  for (const auto& key : s.options.warmup)
+    if (!s.index.Find(key.CacheKey())) missing.push_back(key);
+  if (missing.empty()) s.ready->store(true);
+  auto left = std::make_shared<std::atomic<size_t>>(missing.size());
+  for (const auto& key : missing) {
+    s.Enqueue(key, FetchReason::kMiss, [ready = s.ready, left, key](Result r) {
       if (!r.ok()) spdlog::warn("warm-up of {} failed: {}", key.Describe(), r.status().ToString());
-      done->set_value();
+      if (left->fetch_sub(1) == 1) ready->store(true);
     });
   }
-  std::thread([ready = s.ready, pending = std::move(pending)]() mutable {
-    for (auto& f : pending) f.wait();
-    ready->store(true);
-  }).detach();
   return OkStatus();
 }
 

@@ -4,13 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cache/amd_bundle.h"
 #include "cache/pccs_import.h"
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "crypto/public_key.h"
+#include "server/offload.h"
 
 namespace thim::server {
 
@@ -151,9 +151,10 @@ HttpResponse ImportItems(cache::CollateralService& service, cache::PlatformServi
 
 }  // namespace
 
-void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service, std::shared_ptr<BaselineRegistry> baselines,
-                    AdminTokens tokens, std::shared_ptr<cache::PlatformService> platforms, std::shared_ptr<amd::AmdService> amd_service) {
-  if (platforms) AddAdminPlatformRoutes(router, service, platforms, baselines, tokens);
+void AddAdminRoutes(Router& router, std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::CollateralService> service,
+                    std::shared_ptr<BaselineRegistry> baselines, AdminTokens tokens,
+                    std::shared_ptr<cache::PlatformService> platforms, std::shared_ptr<amd::AmdService> amd_service) {
+  if (platforms) AddAdminPlatformRoutes(router, pool, service, platforms, baselines, tokens);
 
   router.Add("GET", "/admin/cache", "admin", Admin(tokens, "list cache", [service](const HttpRequest&, Reply reply) {
     json items = json::array();
@@ -161,10 +162,10 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
     reply(HttpResponse::Json(200, json{{"items", items}, {"count", items.size()}}.dump()));
   }));
 
-  router.Add("POST", "/admin/refresh", "admin", Admin(tokens, "refresh", [service, platforms](const HttpRequest& req, Reply reply) {
+  router.Add("POST", "/admin/refresh", "admin", Admin(tokens, "refresh", [pool, service, platforms](const HttpRequest& req, Reply reply) {
     if (req.Param("platform") || req.Param("kind") == std::optional<std::string_view>("platforms")) {
       if (!platforms) return reply(HttpResponse::Error(404, "NotFound", "no platform service"));
-      return RefreshPlatforms(platforms, req, std::move(reply));
+      return RefreshPlatforms(*pool, platforms, req, std::move(reply));
     }
     std::vector<cache::CollateralKey> keys;
     if (auto k = req.Param("key")) {
@@ -181,46 +182,52 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
       }
     }
     // Upstream calls block: run them off the I/O thread.
-    std::thread([service, keys = std::move(keys), reply = std::move(reply)] {
+    Offload(*pool, std::move(reply), [service, keys = std::move(keys)](Reply reply) {
       json results = json::array();
       for (const auto& key : keys) {
         auto r = service->Refresh(key, std::chrono::seconds(60));
         results.push_back({{"key", key.CacheKey()}, {"ok", r.ok()}, {"status", r.ok() ? "OK" : r.status().ToString()}});
       }
       reply(HttpResponse::Json(200, json{{"refreshed", results}}.dump()));
-    }).detach();
+    });
   }));
 
-  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [service, platforms, amd_service](const HttpRequest&, Reply reply) {
-    cache::Bundle bundle;
-    auto items = service->ExportItems();
-    if (!items.ok()) return reply(HttpResponse::Error(items.status()));
-    bundle.items = std::move(*items);
-    if (platforms) {
-      auto list = platforms->List("", /*with_certs=*/true);
-      if (!list.ok()) return reply(HttpResponse::Error(list.status()));
-      bundle.platforms = std::move(*list);
-    }
-    if (amd_service) bundle.amd = cache::ExportAmd(*amd_service);
-    reply(HttpResponse::Json(200, cache::WriteBundle(bundle, SystemClock::Instance().Now())));
+  // Export reads (and re-validates) the whole store: off the I/O thread.
+  router.Add("GET", "/admin/bundle", "admin", Admin(tokens, "export bundle", [pool, service, platforms, amd_service](const HttpRequest&, Reply reply) {
+    Offload(*pool, std::move(reply), [service, platforms, amd_service](Reply reply) {
+      cache::Bundle bundle;
+      auto items = service->ExportItems();
+      if (!items.ok()) return reply(HttpResponse::Error(items.status()));
+      bundle.items = std::move(*items);
+      if (platforms) {
+        auto list = platforms->List("", /*with_certs=*/true);
+        if (!list.ok()) return reply(HttpResponse::Error(list.status()));
+        bundle.platforms = std::move(*list);
+      }
+      if (amd_service) bundle.amd = cache::ExportAmd(*amd_service);
+      reply(HttpResponse::Json(200, cache::WriteBundle(bundle, SystemClock::Instance().Now())));
+    });
   }));
-  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [service, platforms, amd_service](const HttpRequest& req, Reply reply) {
+  router.Add("PUT", "/admin/bundle", "admin", Admin(tokens, "import bundle", [pool, service, platforms, amd_service](const HttpRequest& req, Reply reply) {
     auto bundle = cache::ReadBundle(req.body);
     if (!bundle.ok()) return reply(HttpResponse::Error(bundle.status()));
     if (!bundle->platforms.empty() && !platforms)
       return reply(HttpResponse::Error(400, "InvalidArgument", "this thimd has no platform service"));
-    // AMD items may wait on KDS (a VCEK whose chain is not held): off the I/O thread.
-    std::thread([service, platforms, amd_service, bundle = std::move(*bundle), reply = std::move(reply)] {
+    // Validation verifies every signature, and AMD items may wait on KDS (a VCEK
+    // whose chain is not held): off the I/O thread.
+    Offload(*pool, std::move(reply), [service, platforms, amd_service, bundle = std::move(*bundle)](Reply reply) {
       reply(ImportItems(*service, platforms.get(), amd_service.get(), bundle, {}));
-    }).detach();
+    });
   }));
   // PCCS's own upload path, as PccsAdminTool `put` uses it.
   for (const char* path : {"/sgx/certification/v4/platformcollateral", "/sgx/certification/v3/platformcollateral"}) {
-    router.Add("PUT", path, "admin", Admin(tokens, "import PCCS platform collaterals", [service, platforms](const HttpRequest& req, Reply reply) {
+    router.Add("PUT", path, "admin", Admin(tokens, "import PCCS platform collaterals", [pool, service, platforms](const HttpRequest& req, Reply reply) {
       auto collaterals = cache::ReadPccsCollaterals(req.body);
       if (!collaterals.ok()) return reply(HttpResponse::Error(collaterals.status()));
-      reply(ImportItems(*service, platforms.get(), nullptr, {.items = collaterals->items, .platforms = collaterals->platforms},
-                        collaterals->skipped));
+      Offload(*pool, std::move(reply), [service, platforms, collaterals = std::move(*collaterals)](Reply reply) {
+        reply(ImportItems(*service, platforms.get(), nullptr, {.items = collaterals.items, .platforms = collaterals.platforms},
+                          collaterals.skipped));
+      });
     }));
   }
   router.Add("GET", "/admin/baselines", "admin", Admin(tokens, "get baselines", [baselines](const HttpRequest&, Reply reply) {

@@ -11,6 +11,7 @@
 #include "amd/amd_service.h"
 #include "cache/collateral_service.h"
 #include "cache/platform_service.h"
+#include "core/blocking_pool.h"
 #include "server/pcs_api.h"
 #include "server/router.h"
 
@@ -37,7 +38,8 @@ Handler RequireAdmin(const AdminTokens& tokens, std::string action, Handler inne
 // POST /admin/refresh?platform=<id>     fetch one platform's PCK certificates again
 // POST /admin/refresh?kind=platforms[&fmspc=…]   …every platform's (of one FMSPC)
 // and, with a platform service, the routes of AddAdminPlatformRoutes.
-void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
+// Slow work (refreshes, bundle export/import, the impact report) runs on `pool`.
+void AddAdminRoutes(Router& router, std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::CollateralService> service,
                     std::shared_ptr<BaselineRegistry> baselines, AdminTokens tokens,
                     std::shared_ptr<cache::PlatformService> platforms = nullptr,
                     std::shared_ptr<amd::AmdService> amd_service = nullptr);
@@ -50,10 +52,10 @@ void AddAdminRoutes(Router& router, std::shared_ptr<cache::CollateralService> se
 // DELETE /admin/tenants?tenant=…        the tenant falls back to the default
 // PUT    /admin/floor?value=N           the lowest evaluation number ever served
 // GET    /admin/baselines/impact?baseline=<candidate>[&tenant=…]   the impact report
-void AddAdminPlatformRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
+void AddAdminPlatformRoutes(Router& router, std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::CollateralService> service,
                             std::shared_ptr<cache::PlatformService> platforms, std::shared_ptr<BaselineRegistry> baselines,
                             AdminTokens tokens);
 // Runs the platform re-fetches an /admin/refresh asks for, off the I/O thread.
-void RefreshPlatforms(std::shared_ptr<cache::PlatformService> platforms, const HttpRequest& req, Reply reply);
+void RefreshPlatforms(BlockingPool& pool, std::shared_ptr<cache::PlatformService> platforms, const HttpRequest& req, Reply reply);
 
 }  // namespace thim::server

@@ -2,11 +2,11 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cache/impact_report.h"
 #include "intel/pck_cert_list.h"
 #include "server/admin_api.h"
+#include "server/offload.h"
 
 namespace thim::server {
 
@@ -34,7 +34,7 @@ json Describe(const store::PlatformRecord& r) {
 
 }  // namespace
 
-void RefreshPlatforms(std::shared_ptr<cache::PlatformService> platforms, const HttpRequest& req, Reply reply) {
+void RefreshPlatforms(BlockingPool& pool, std::shared_ptr<cache::PlatformService> platforms, const HttpRequest& req, Reply reply) {
   std::vector<std::string> ids;
   if (auto id = req.Param("platform")) {
     ids.emplace_back(*id);
@@ -43,17 +43,17 @@ void RefreshPlatforms(std::shared_ptr<cache::PlatformService> platforms, const H
     if (!list.ok()) return reply(HttpResponse::Error(list.status()));
     for (const auto& r : *list) ids.push_back(r.id);
   }
-  std::thread([platforms, ids = std::move(ids), reply = std::move(reply)] {
+  Offload(pool, std::move(reply), [platforms, ids = std::move(ids)](Reply reply) {
     json results = json::array();
     for (const auto& id : ids) {
       auto r = platforms->Refetch(id);
       results.push_back({{"platform", id}, {"ok", r.ok()}, {"status", r.ok() ? "OK" : r.status().ToString()}});
     }
     reply(HttpResponse::Json(200, json{{"refreshed", results}}.dump()));
-  }).detach();
+  });
 }
 
-void AddAdminPlatformRoutes(Router& router, std::shared_ptr<cache::CollateralService> service,
+void AddAdminPlatformRoutes(Router& router, std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::CollateralService> service,
                             std::shared_ptr<cache::PlatformService> platforms, std::shared_ptr<BaselineRegistry> baselines,
                             AdminTokens tokens) {
   router.Add("GET", "/admin/platforms", "admin", RequireAdmin(tokens, "list platforms", [platforms](const HttpRequest& req, Reply reply) {
@@ -125,7 +125,7 @@ void AddAdminPlatformRoutes(Router& router, std::shared_ptr<cache::CollateralSer
     reply(HttpResponse::Json(200, json{{"floor", floor}}.dump()));
   }));
   router.Add("GET", "/admin/baselines/impact", "admin",
-             RequireAdmin(tokens, "baseline impact report", [service, platforms, baselines](const HttpRequest& req, Reply reply) {
+             RequireAdmin(tokens, "baseline impact report", [pool, service, platforms, baselines](const HttpRequest& req, Reply reply) {
                auto text = req.Param("baseline");
                if (!text) return reply(HttpResponse::Error(400, "InvalidArgument", "baseline (the candidate) is required"));
                auto candidate = cache::ParseBaseline(*text);
@@ -133,11 +133,11 @@ void AddAdminPlatformRoutes(Router& router, std::shared_ptr<cache::CollateralSer
                cache::ImpactRequest request{.candidate = *candidate, .tenant = std::string(req.Param("tenant").value_or(""))};
                auto policy = baselines->Get();
                // Blocks on collateral it may have to fetch: off the I/O thread.
-               std::thread([service, platforms, policy, request, reply = std::move(reply)] {
+               Offload(*pool, std::move(reply), [service, platforms, policy, request](Reply reply) {
                  auto report = cache::BuildImpactReport(*service, platforms.get(), *policy, request);
                  if (!report.ok()) return reply(HttpResponse::Error(report.status()));
                  reply(HttpResponse::Json(200, *report));
-               }).detach();
+               });
              }));
 }
 

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <thread>
 
 #include "core/bytes.h"
 #include "server/admin_api.h"
+#include "server/offload.h"
 #include "server/pcs_api.h"
 
 namespace thim::server {
@@ -138,8 +138,8 @@ Handler PckCertsHandler(std::shared_ptr<cache::PlatformService> platforms, PckAp
 
 // PCCS's PLATFORM_REG_SCHEMA: qe_id and pce_id required; with a manifest the
 // other three are ignored, otherwise enc_ppid, cpu_svn and pce_svn are required.
-Handler RegistrationHandler(std::shared_ptr<cache::PlatformService> platforms, PckApiOptions options) {
-  return [platforms, hash = options.user_token_sha256](const HttpRequest& req, Reply reply) {
+Handler RegistrationHandler(std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::PlatformService> platforms, PckApiOptions options) {
+  return [pool, platforms, hash = options.user_token_sha256](const HttpRequest& req, Reply reply) {
     std::string_view token = req.HeaderValue("user-token").value_or("");
     if (hash.empty() || !TokenMatches(token, hash)) {
       spdlog::warn("registration refused from {} (request {})", req.peer, req.request_id);
@@ -169,7 +169,7 @@ Handler RegistrationHandler(std::shared_ptr<cache::PlatformService> platforms, P
     if (!query.ok()) return reply(HttpResponse::Error(query.status()));
     spdlog::info("registration of platform {} from {} (request {})", cache::PlatformIdOf(query->identity), req.peer, req.request_id);
     // Registration may fetch from upstream: off the I/O thread.
-    std::thread([platforms, query = std::move(*query), reply = std::move(reply)] {
+    Offload(*pool, std::move(reply), [platforms, query = std::move(*query)](Reply reply) {
       auto r = platforms->Register(query.identity, query.raw);
       if (!r.ok()) return reply(HttpResponse::Error(r.status()));
       json body{{"status", "Operation successful."},
@@ -177,7 +177,7 @@ Handler RegistrationHandler(std::shared_ptr<cache::PlatformService> platforms, P
                 {"certificates", r->has_certificates ? "cached" : "pending"}};
       if (!r->fetch_status.ok()) body["fetchError"] = r->fetch_status.ToString();
       reply(HttpResponse::Json(200, body.dump()));
-    }).detach();
+    });
   };
 }
 
@@ -221,7 +221,8 @@ StatusOr<PckQuery> ParsePckQuery(std::optional<std::string_view> qeid, std::opti
   return q;
 }
 
-void AddPckRoutes(Router& router, std::shared_ptr<cache::PlatformService> platforms, PckApiOptions options) {
+void AddPckRoutes(Router& router, std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::PlatformService> platforms,
+                  PckApiOptions options) {
   for (int v : {3, 4}) {
     std::string base = "/sgx/certification/v" + std::to_string(v) + "/";
     std::string tag = "sgx_v" + std::to_string(v) + "_";
@@ -236,7 +237,7 @@ void AddPckRoutes(Router& router, std::shared_ptr<cache::PlatformService> platfo
                    wrap(PckCertsHandler(platforms, options, Kind::kPckCertsConfig)));
       }
     }
-    router.Add("POST", base + "platforms", tag + "platforms", RegistrationHandler(platforms, options));
+    router.Add("POST", base + "platforms", tag + "platforms", RegistrationHandler(pool, platforms, options));
   }
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "cache/platform_service.h"
+#include "core/blocking_pool.h"
 #include "server/router.h"
 
 namespace thim::server {
@@ -32,7 +33,9 @@ struct PckApiOptions {
   int max_age_seconds = 86400;
 };
 
-void AddPckRoutes(Router& router, std::shared_ptr<cache::PlatformService> platforms, PckApiOptions options);
+// Registrations (which may fetch from upstream) run on `pool`.
+void AddPckRoutes(Router& router, std::shared_ptr<BlockingPool> pool, std::shared_ptr<cache::PlatformService> platforms,
+                  PckApiOptions options);
 
 // Parses Intel's / PCCS's request fields (exact lengths, hex; upper-cased).
 // InvalidArgument names the parameter.

@@ -8,6 +8,7 @@
 
 #include "core/bytes.h"
 #include "core/pem.h"
+#include "sim/delayed_replies.h"
 #include "sim/pcs_response.h"
 #include "sim/pki/collateral_writer.h"
 
@@ -73,6 +74,9 @@ struct PcsSimulator::Impl {
   mutable std::once_flag pck_once;
   mutable std::unique_ptr<PckService> pck;
   mutable Status pck_status;
+
+  // Last member, so destroyed first: flushes answers held by injected latency.
+  DelayedReplies delayed;
 
   Impl(IntelPki p, PcsSimOptions o, const Clock& c) : pki(std::move(p)), options(std::move(o)), clock(c), newest_eval(options.newest_eval) {}
 
@@ -346,10 +350,7 @@ struct PcsSimulator::Impl {
       std::optional<HttpResponse> answer = Intercept(req, api_version, &t, &delay);
       HttpResponse r = answer ? std::move(*answer) : produce(req, t);
       if (delay <= 0) return reply(std::move(r));
-      std::thread([reply, r = std::move(r), delay]() mutable {
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-        reply(std::move(r));
-      }).detach();
+      delayed.Send(reply, std::move(r), std::chrono::milliseconds(delay));
     };
   }
 

@@ -77,6 +77,7 @@ struct App::Impl {
   std::shared_ptr<server::BaselineRegistry> baselines;
   std::shared_ptr<amd::AmdService> amd;
   std::shared_ptr<amd::AmdRefresher> amd_refresher;
+  std::shared_ptr<BlockingPool> blocking;
   std::unique_ptr<server::HttpServer> server;
 };
 
@@ -174,10 +175,11 @@ Status App::Start() {
 
   // Routes and listener.
   auto router = std::make_shared<server::Router>();
+  s.blocking = std::make_shared<BlockingPool>(c.server.blocking_threads, static_cast<size_t>(c.server.blocking_queue));
   ASSIGN_OR_RETURN(cache::BaselinePolicy policy, BaselinePolicyFrom(c.baselines));
   s.baselines = std::make_shared<server::BaselineRegistry>(policy);
   server::AddPcsRoutes(*router, s.service, s.baselines);
-  server::AddPckRoutes(*router, s.platforms,
+  server::AddPckRoutes(*router, s.blocking, s.platforms,
                        {.user_token_sha256 = c.admin.user_token_sha256, .max_age_seconds = c.platforms.max_age_seconds});
   if (c.amd.enabled) {
     ASSIGN_OR_RETURN(AmdWiring amd, BuildAmd(c.amd, s.store, s.clock, Hours(c.cache.stale_grace_hours),
@@ -192,7 +194,7 @@ Status App::Start() {
     }
     server::AddAmdRoutes(*router, amd.service, amd.api, {.admin_sha256_hex = c.admin.token_sha256});
   }
-  server::AddAdminRoutes(*router, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256}, s.platforms, s.amd);
+  server::AddAdminRoutes(*router, s.blocking, s.service, s.baselines, {.admin_sha256_hex = c.admin.token_sha256}, s.platforms, s.amd);
   server::AddHealthRoutes(*router, [&s]() -> Status {
     RETURN_IF_ERROR(s.store->Ping());
     if (!s.service->Ready()) return UnavailableError("initial synchronisation with upstream in progress");
@@ -233,7 +235,10 @@ void App::Stop() {
   if (s.amd_refresher) s.amd_refresher->Stop();
   if (s.platforms) s.platforms->Stop();
   if (s.service) s.service->Stop();
+  // After the services: queued slow requests then fail fast and still answer.
+  if (s.blocking) s.blocking->Stop();
   s.server.reset();
+  s.blocking.reset();
   s.platforms.reset();
   s.service.reset();
   s.amd_refresher.reset();

@@ -153,6 +153,8 @@ StatusOr<Config> ParseConfig(std::string_view text) {
     RETURN_IF_ERROR(r.Int("read_timeout_seconds", &c.server.read_timeout_seconds, 1, 3600));
     RETURN_IF_ERROR(r.Int("idle_timeout_seconds", &c.server.idle_timeout_seconds, 1, 86400));
     RETURN_IF_ERROR(r.Int("max_header_bytes", &c.server.max_header_bytes, 1024, 1 << 20));
+    RETURN_IF_ERROR(r.Int("blocking_threads", &c.server.blocking_threads, 1, 256));
+    RETURN_IF_ERROR(r.Int("blocking_queue", &c.server.blocking_queue, 1, 1000000));
     if (c.server.tls_cert_file.empty() != c.server.tls_key_file.empty())
       return InvalidArgumentError("server: tls_cert_file and tls_key_file must be set together");
     return OkStatus();

@@ -27,6 +27,11 @@ struct ServerConfig {
   int read_timeout_seconds = 15;
   int idle_timeout_seconds = 60;
   int max_header_bytes = 16384;
+  // Requests that wait on upstream (registrations, admin refreshes, bundle
+  // import/export, impact reports) run on this many threads; beyond the
+  // queue they get 503 + Retry-After.
+  int blocking_threads = 8;
+  int blocking_queue = 1024;
 };
 
 struct StoreConfig {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "server/offload.h"
 #include "server/test_client.h"
 
 namespace thim::server {
@@ -31,11 +32,11 @@ class HttpServerTest : public ::testing::Test {
     router->Add("POST", "/post", "post", [](const HttpRequest& req, Reply reply) {
       reply(HttpResponse::Text(200, std::to_string(req.body.size())));
     });
-    router->Add("GET", "/async", "async", [](const HttpRequest&, Reply reply) {
-      std::thread([reply] {
+    router->Add("GET", "/async", "async", [this](const HttpRequest&, Reply reply) {
+      Offload(async_pool_, std::move(reply), [](Reply reply) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         reply(HttpResponse::Text(200, "later"));
-      }).detach();
+      });
     });
     router->Add("GET", "/error", "error", [](const HttpRequest&, Reply reply) {
       reply(HttpResponse::Error(NotFoundError("no TCB info for fmspc 001122334455")));
@@ -51,6 +52,7 @@ class HttpServerTest : public ::testing::Test {
   uint16_t port() const { return server_->port(); }
 
   MetricsRegistry metrics_;
+  BlockingPool async_pool_{2, 64};  // outlives the server: joined after it stopped
   std::unique_ptr<HttpServer> server_;
 };
 

@@ -31,7 +31,8 @@ TEST(Config, EveryKeyWithComments) {
     // comments are allowed
     "server": {"address": "0.0.0.0", "port": 9443, "threads": 4, "tls_cert_file": "/c", "tls_key_file": "/k",
                "max_connections": 100, "client_requests_per_second": 50, "client_burst": 100,
-               "read_timeout_seconds": 5, "idle_timeout_seconds": 30, "max_header_bytes": 8192},
+               "read_timeout_seconds": 5, "idle_timeout_seconds": 30, "max_header_bytes": 8192,
+               "blocking_threads": 2, "blocking_queue": 16},
     "store": {"type": "sqlite", "path": "/tmp/x.db"},  /* trailing comment */
     "intel": {"pcs_url": "http://127.0.0.1:1", "root_crl_url": "http://127.0.0.1:1/r.der", "api_key": "k",
               "root_ca_file": "/r.pem", "tls_ca_file": "/ca.pem", "timeout_seconds": 3, "max_attempts": 2,
@@ -44,6 +45,8 @@ TEST(Config, EveryKeyWithComments) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->server.port, 9443);
   EXPECT_EQ(c->server.client_requests_per_second, 50);
+  EXPECT_EQ(c->server.blocking_threads, 2);
+  EXPECT_EQ(c->server.blocking_queue, 16);
   EXPECT_EQ(c->intel.rate_per_second, 1.5);
   EXPECT_EQ(c->cache.past_grace, "unavailable");
   EXPECT_EQ(c->cache.warmup.tdx_fmspcs.size(), 1u);
@@ -59,6 +62,7 @@ TEST(Config, PreciseErrors) {
   ExpectError(R"({"server": {"port": "80"}})", "server.port: expected an integer");
   ExpectError(R"({"server": {"port": 70000}})", "server.port: expected an integer from 0 to 65535");
   ExpectError(R"({"server": {"tls_cert_file": "/c"}})", "must be set together");
+  ExpectError(R"({"server": {"blocking_threads": 0}})", "server.blocking_threads");
   ExpectError(R"({"store": {"type": "mysql"}})", "store.type: expected one of");
   ExpectError(R"({"store": {"path": ""}})", "store.path");
   ExpectError(R"({"intel": {"pcs_url": "ftp://x"}})", "expected an http:// or https:// URL");
