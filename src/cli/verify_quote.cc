@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "cli/hex_flag.h"
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "thim/verify.h"
@@ -21,13 +22,6 @@ VerifyQuoteOutcome CannotRun(const std::string& why) {
   return o;
 }
 
-StatusOr<std::optional<Bytes>> OptionalHex(const std::string& text, const char* flag) {
-  if (text.empty()) return std::optional<Bytes>();
-  auto b = HexDecode(text);
-  if (!b.ok()) return InvalidArgumentError(std::string(flag) + ": " + b.status().message());
-  return std::optional<Bytes>(std::move(*b));
-}
-
 StatusOr<verify::Policy> BuildPolicy(const VerifyQuoteArgs& a) {
   verify::Policy p;
   if (!a.accept.empty()) {
@@ -43,10 +37,10 @@ StatusOr<verify::Policy> BuildPolicy(const VerifyQuoteArgs& a) {
   p.min_tcb_evaluation_data_number = static_cast<uint32_t>(a.min_tcb_eval);
   if (a.max_age_days >= 0) p.max_collateral_age = std::chrono::hours(24 * a.max_age_days);
   p.accept_expired_collateral = a.accept_expired;
-  ASSIGN_OR_RETURN(p.mr_enclave, OptionalHex(a.mr_enclave, "--mrenclave"));
-  ASSIGN_OR_RETURN(p.mr_signer, OptionalHex(a.mr_signer, "--mrsigner"));
-  ASSIGN_OR_RETURN(p.mr_td, OptionalHex(a.mr_td, "--mrtd"));
-  ASSIGN_OR_RETURN(p.report_data, OptionalHex(a.report_data, "--report-data"));
+  ASSIGN_OR_RETURN(p.mr_enclave, OptionalHexFlag(a.mr_enclave, "--mrenclave"));
+  ASSIGN_OR_RETURN(p.mr_signer, OptionalHexFlag(a.mr_signer, "--mrsigner"));
+  ASSIGN_OR_RETURN(p.mr_td, OptionalHexFlag(a.mr_td, "--mrtd"));
+  ASSIGN_OR_RETURN(p.report_data, OptionalHexFlag(a.report_data, "--report-data"));
   for (const auto& r : a.rtmr) {
     size_t eq = r.find('=');
     if (eq != 1 || r[0] < '0' || r[0] > '3') return InvalidArgumentError("--rtmr: expected INDEX=HEX with INDEX 0..3, got \"" + r + "\"");

@@ -4,6 +4,7 @@
 #include "amd/pinned_arks.h"
 #include "amd/snp_verifier.h"
 #include "cli/describe_amd.h"
+#include "cli/hex_flag.h"
 #include "cli/verify_quote.h"
 #include "core/clock.h"
 #include "upstream/curl_http_client.h"
@@ -19,13 +20,6 @@ VerifySnpOutcome Outcome(int code, const std::string& status, const std::string&
   o.summary = (code == kQuoteCollateralUnavailable ? "collateral unavailable: " : code == kQuoteInvalid ? "invalid: " : "") + why;
   o.report = {{"status", status}, {"error", why}};
   return o;
-}
-
-StatusOr<std::optional<Bytes>> OptionalHex(const std::string& text, const char* flag) {
-  if (text.empty()) return std::optional<Bytes>();
-  auto b = HexDecode(text);
-  if (!b.ok()) return InvalidArgumentError(std::string(flag) + ": " + b.status().message());
-  return std::optional<Bytes>(std::move(*b));
 }
 
 StatusOr<amd::TcbParts> ParseMinTcb(const std::string& text) {
@@ -67,11 +61,11 @@ StatusOr<amd::SnpPolicy> BuildPolicy(const VerifySnpArgs& a) {
   if (a.vmpl >= 0) p.vmpl = static_cast<uint32_t>(a.vmpl);
   if (a.min_guest_svn > UINT32_MAX) return InvalidArgumentError("--min-guest-svn: out of range");
   if (a.min_guest_svn >= 0) p.min_guest_svn = static_cast<uint32_t>(a.min_guest_svn);
-  ASSIGN_OR_RETURN(p.measurement, OptionalHex(a.measurement, "--measurement"));
-  ASSIGN_OR_RETURN(p.host_data, OptionalHex(a.host_data, "--host-data"));
-  ASSIGN_OR_RETURN(p.report_data, OptionalHex(a.report_data, "--report-data"));
-  ASSIGN_OR_RETURN(p.id_key_digest, OptionalHex(a.id_key_digest, "--id-key-digest"));
-  ASSIGN_OR_RETURN(p.author_key_digest, OptionalHex(a.author_key_digest, "--author-key-digest"));
+  ASSIGN_OR_RETURN(p.measurement, OptionalHexFlag(a.measurement, "--measurement"));
+  ASSIGN_OR_RETURN(p.host_data, OptionalHexFlag(a.host_data, "--host-data"));
+  ASSIGN_OR_RETURN(p.report_data, OptionalHexFlag(a.report_data, "--report-data"));
+  ASSIGN_OR_RETURN(p.id_key_digest, OptionalHexFlag(a.id_key_digest, "--id-key-digest"));
+  ASSIGN_OR_RETURN(p.author_key_digest, OptionalHexFlag(a.author_key_digest, "--author-key-digest"));
   if (p.report_data && p.report_data->size() > 64) return InvalidArgumentError("--report-data: at most 64 bytes");
   return p;
 }

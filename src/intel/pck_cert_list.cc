@@ -9,7 +9,7 @@ namespace thim::intel {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using ordered_json = nlohmann::ordered_json;
 
 std::string CompName(int i) {
   char name[32];
@@ -17,7 +17,7 @@ std::string CompName(int i) {
   return name;
 }
 
-StatusOr<SgxTcb> ParseFlatTcb(const json& j, const std::string& where) {
+StatusOr<SgxTcb> ParseFlatTcb(const ordered_json& j, const std::string& where) {
   if (!j.is_object()) return InvalidArgumentError(where + ".tcb: expected an object");
   if (j.size() != 17) return InvalidArgumentError(where + ".tcb: expected 16 sgxtcbcompNNsvn and pcesvn");
   SgxTcb tcb;
@@ -34,7 +34,7 @@ StatusOr<SgxTcb> ParseFlatTcb(const json& j, const std::string& where) {
   return tcb;
 }
 
-StatusOr<PckCertListEntry> ParseEntry(const json& e, const std::string& where, bool parse_certificate) {
+StatusOr<PckCertListEntry> ParseEntry(const ordered_json& e, const std::string& where, bool parse_certificate) {
   if (!e.is_object()) return InvalidArgumentError(where + ": expected an object");
   for (const auto& [k, v] : e.items())
     if (k != "tcb" && k != "tcbm" && k != "cert") return InvalidArgumentError(where + ": unexpected key \"" + k.substr(0, 40) + "\"");
@@ -72,7 +72,7 @@ StatusOr<PckCertListEntry> ParseEntry(const json& e, const std::string& where, b
 }  // namespace
 
 StatusOr<std::vector<PckCertListEntry>> ParsePckCertList(std::string_view body, bool parse_certificates) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  ordered_json j = ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgumentError("PCK certificate list: not JSON");
   if (!j.is_array()) return InvalidArgumentError("PCK certificate list: expected a JSON array");
   if (j.empty()) return InvalidArgumentError("PCK certificate list: empty");
@@ -87,15 +87,15 @@ StatusOr<std::vector<PckCertListEntry>> ParsePckCertList(std::string_view body, 
 }
 
 std::string WritePckCertList(const std::vector<PckCertListEntry>& entries) {
-  json out = json::array();
+  ordered_json out = ordered_json::array();
   for (const auto& e : entries) {
-    json tcb = json::object();
+    ordered_json tcb = ordered_json::object();
     for (int i = 0; i < 16; ++i) tcb[CompName(i)] = e.tcb.components[static_cast<size_t>(i)];
     tcb["pcesvn"] = e.tcb.pcesvn;
     std::string cert = e.cert      ? PercentEncode(EncodePem("CERTIFICATE", e.cert->cert.der()))
                        : !e.cert_pem.empty() ? PercentEncode(e.cert_pem)
                                              : std::string(kNotAvailable);
-    out.push_back(json{{"tcb", tcb}, {"tcbm", e.tcbm}, {"cert", cert}});
+    out.push_back(ordered_json{{"tcb", tcb}, {"tcbm", e.tcbm}, {"cert", cert}});
   }
   return out.dump();
 }

@@ -1,4 +1,5 @@
 #include "qpl/cache.h"
+#include "qpl/config.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -67,20 +68,16 @@ bool UsableDir(const std::string& dir, const LogFn& log) {
   return true;
 }
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::string(v) : std::string();
-}
 
 }  // namespace
 
 std::string Cache::ChooseDir(const LogFn& log) {
   std::vector<std::string> candidates;
-  if (auto d = Env("THIM_QPL_CACHE_DIR"); !d.empty()) candidates.push_back(d);
-  if (auto d = Env("AZDCAP_CACHE"); !d.empty()) candidates.push_back(d + "/.dcap-qcnl");
+  if (auto d = EnvValue("THIM_QPL_CACHE_DIR")) candidates.push_back(*d);
+  if (auto d = EnvValue("AZDCAP_CACHE")) candidates.push_back(*d + "/.dcap-qcnl");
   if (::geteuid() == 0) candidates.push_back("/var/cache/thim-qpl");
-  if (auto d = Env("XDG_CACHE_HOME"); !d.empty()) candidates.push_back(d + "/thim-qpl");
-  if (auto d = Env("HOME"); !d.empty()) candidates.push_back(d + "/.cache/thim-qpl");
+  if (auto d = EnvValue("XDG_CACHE_HOME")) candidates.push_back(*d + "/thim-qpl");
+  if (auto d = EnvValue("HOME")) candidates.push_back(*d + "/.cache/thim-qpl");
   candidates.push_back("/var/tmp/thim-qpl-" + std::to_string(::geteuid()));
   for (const auto& c : candidates)
     if (UsableDir(c, log)) return c;

@@ -126,23 +126,24 @@ bool ReadLegacy(const std::string& text, Config& c, std::string& error) {
   return true;
 }
 
-std::optional<std::string> Env(const char* name) {
+
+// A machine set up for Azure's DCAP client names at least one of its URLs.
+bool AzureStyle() {
+  for (const char* v : {"AZDCAP_BASE_CERT_URL", "AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL",
+                        "AZDCAP_BASE_CERT_URL_TDX"})
+    if (EnvValue(v)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> EnvValue(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr) return std::nullopt;
   size_t n = std::strlen(v);
   if (n == 0 || n >= 2000) return std::nullopt;
   return std::string(v);
 }
-
-// A machine set up for Azure's DCAP client names at least one of its URLs.
-bool AzureStyle() {
-  for (const char* v : {"AZDCAP_BASE_CERT_URL", "AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL",
-                        "AZDCAP_BASE_CERT_URL_TDX"})
-    if (Env(v)) return true;
-  return false;
-}
-
-}  // namespace
 
 std::string WithSlash(std::string url) {
   if (!url.empty() && url.back() != '/') url += '/';
@@ -179,11 +180,11 @@ ParseResult ParseConfigText(const std::string& text, std::string source) {
 
 void ApplyAzureEnvironment(Config& c) {
   std::string version = "v4";
-  if (auto v = Env("AZDCAP_COLLATERAL_VERSION"); v && (*v == "v2" || *v == "v3" || *v == "v4")) version = *v;
+  if (auto v = EnvValue("AZDCAP_COLLATERAL_VERSION"); v && (*v == "v2" || *v == "v3" || *v == "v4")) version = *v;
   auto base = [&](const std::string& b) { return WithSlash(b) + version + "/"; };
-  if (auto v = Env("AZDCAP_SECONDARY_BASE_CERT_URL")) c.pccs_url = base(*v);
-  if (auto v = Env("AZDCAP_BASE_CERT_URL")) c.collateral_service = base(*v);
-  if (auto v = Env("AZDCAP_PRIMARY_BASE_CERT_URL")) {
+  if (auto v = EnvValue("AZDCAP_SECONDARY_BASE_CERT_URL")) c.pccs_url = base(*v);
+  if (auto v = EnvValue("AZDCAP_BASE_CERT_URL")) c.collateral_service = base(*v);
+  if (auto v = EnvValue("AZDCAP_PRIMARY_BASE_CERT_URL")) {
     c.local_pck_url = base(*v);
     // THIM's node-local endpoint wants IMDS's header and API version.
     bool has_meta = false, has_api = false;
@@ -195,17 +196,17 @@ void ApplyAzureEnvironment(Config& c) {
   // Azure's TDX collateral comes from the regional THIM: https://{region}{suffix}/v4/
   // (only v4 exists for TDX). The region is AZDCAP_REGION_URL, else — when the
   // machine is set up for Azure's client — IMDS's, discovered on first use.
-  std::string suffix = Env("AZDCAP_BASE_CERT_URL_TDX").value_or(".thim.azure.net/sgx/certification");
-  if (auto region = Env("AZDCAP_REGION_URL")) {
+  std::string suffix = EnvValue("AZDCAP_BASE_CERT_URL_TDX").value_or(".thim.azure.net/sgx/certification");
+  if (auto region = EnvValue("AZDCAP_REGION_URL")) {
     c.tdx_collateral_service = WithSlash("https://" + *region + suffix) + "v4/";
   } else if (AzureStyle()) {
     c.tdx_region_suffix = suffix;
-    if (auto imds = Env("THIM_QPL_IMDS_URL")) c.imds_url = *imds;
+    if (auto imds = EnvValue("THIM_QPL_IMDS_URL")) c.imds_url = *imds;
   }
-  if (auto v = Env("AZDCAP_BYPASS_BASE_URL"); v && Lower(*v) != "false") c.local_pck_url.clear();
-  if (auto v = Env("AZDCAP_CLIENT_ID")) c.client_id = *v;
-  if (auto v = Env("AZDCAP_DISABLE_ONDEMAND"); v && *v == "1") c.send_encrypted_ppid = false;
-  if (auto v = Env("AZDCAP_CACHE_EXPIRY_IN_SECONDS")) {
+  if (auto v = EnvValue("AZDCAP_BYPASS_BASE_URL"); v && Lower(*v) != "false") c.local_pck_url.clear();
+  if (auto v = EnvValue("AZDCAP_CLIENT_ID")) c.client_id = *v;
+  if (auto v = EnvValue("AZDCAP_DISABLE_ONDEMAND"); v && *v == "1") c.send_encrypted_ppid = false;
+  if (auto v = EnvValue("AZDCAP_CACHE_EXPIRY_IN_SECONDS")) {
     char* end = nullptr;
     long s = std::strtol(v->c_str(), &end, 10);
     if (*end == '\0' && s >= 1 && s <= 86400) c.cache_cap_seconds = s;

@@ -63,6 +63,10 @@ ParseResult LoadConfig();
 // >= 2000 count as unset, as in Azure's client).
 void ApplyAzureEnvironment(Config& c);
 
+// An environment variable's value; unset, empty or >= 2000 bytes (as Azure's
+// client treats them) is nullopt.
+std::optional<std::string> EnvValue(const char* name);
+
 // Ensures a base URL ends in '/', since paths are appended directly.
 std::string WithSlash(std::string url);
 

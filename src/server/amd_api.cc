@@ -63,13 +63,6 @@ struct Ctx {
   Workers* workers = nullptr;
 };
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
 HttpResponse Body(std::string body, std::string content_type, int max_age) {
   HttpResponse r = HttpResponse::Text(200, std::move(body), std::move(content_type));
   r.headers.push_back({"Cache-Control", "max-age=" + std::to_string(max_age)});
@@ -132,7 +125,7 @@ void WithVcek(const std::shared_ptr<Ctx>& ctx, Product product, Bytes hw, uint64
 
 void HandleThim(const std::shared_ptr<Ctx>& ctx, const HttpRequest& req, Reply reply) {
   auto v = req.HeaderValue("Metadata");
-  if (!v || !IEquals(*v, "true")) {
+  if (!v || !EqualsIgnoreCase(*v, "true")) {
     return reply(HttpResponse::Error(400, "InvalidArgument", "the Metadata: true header is required"));
   }
   std::optional<Product> product;

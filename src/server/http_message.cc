@@ -5,11 +5,9 @@
 
 namespace thim::server {
 
-namespace {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
-}  // namespace
 
 std::optional<std::string_view> HttpRequest::HeaderValue(std::string_view name) const {
   for (const auto& h : headers)

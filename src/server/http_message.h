@@ -72,4 +72,7 @@ struct HttpResponse {
 int HttpStatusFor(StatusCode code);
 std::string_view ReasonPhrase(int status);
 
+// ASCII case-insensitive comparison (header names, "true"/"TRUE" flags).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 }  // namespace thim::server

@@ -13,13 +13,10 @@ using cache::Tee;
 
 namespace {
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 bool IContains(std::string_view haystack, std::string_view needle) {
   if (needle.size() > haystack.size()) return false;
   for (size_t i = 0; i + needle.size() <= haystack.size(); ++i)
-    if (IEquals(haystack.substr(i, needle.size()), needle)) return true;
+    if (EqualsIgnoreCase(haystack.substr(i, needle.size()), needle)) return true;
   return false;
 }
 
@@ -183,7 +180,7 @@ void AddTree(Router& router, std::string_view prefix, bool metadata, const std::
 Handler RequireMetadata(Handler inner) {
   return [inner = std::move(inner)](const HttpRequest& req, Reply reply) {
     auto v = req.HeaderValue("Metadata");
-    if (!v || !IEquals(*v, "true"))
+    if (!v || !EqualsIgnoreCase(*v, "true"))
       return reply(HttpResponse::Error(400, "InvalidArgument", "the Metadata: true header is required"));
     inner(req, std::move(reply));
   };
@@ -208,7 +205,7 @@ StatusOr<CollateralKey> KeyForCrlUri(std::string_view uri) {
   size_t pos = std::string_view::npos;
   for (std::string_view marker : {"/sgx/certification/v4/pckcrl?", "/sgx/certification/v3/pckcrl?"}) {
     for (size_t i = 0; i + marker.size() <= u.size(); ++i)
-      if (IEquals(u.substr(i, marker.size()), marker)) {
+      if (EqualsIgnoreCase(u.substr(i, marker.size()), marker)) {
         pos = i + marker.size();
         break;
       }
@@ -225,8 +222,8 @@ StatusOr<CollateralKey> KeyForCrlUri(std::string_view uri) {
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
     std::string_view name = pair.substr(0, eq), value = pair.substr(eq + 1);
-    if (IEquals(name, "ca")) ca = std::string(value);
-    if (IEquals(name, "encoding")) encoding = std::string(value);
+    if (EqualsIgnoreCase(name, "ca")) ca = std::string(value);
+    if (EqualsIgnoreCase(name, "encoding")) encoding = std::string(value);
   }
   return cache::MakeKey(CollateralKind::kPckCrl, Tee::kSgx, 4, {.ca = ca, .encoding = encoding});
 }

@@ -2,6 +2,7 @@
 // each report with the VCEK/VLEK that signed it and its product's KDS chain.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct AmdVector {
   amd::Product product;
   std::string tcbm;    // REPORTED_TCB as THIM prints it
 };
+// gtest prints a parameter with this (else as raw bytes).
+inline void PrintTo(const AmdVector& v, std::ostream* os) { *os << v.name << " (" << v.report << ")"; }
 
 inline std::vector<AmdVector> RealAmdVectors() {
   const std::string milan = "go-sev-guest/verify/trust/ask_ark_milan.pem";

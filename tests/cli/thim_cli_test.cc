@@ -5,9 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "binary_runner.h"
 #include "core/bytes.h"
 #include "testdata.h"
+#include "thim_cli.h"
 
 namespace thim {
 namespace {
@@ -16,9 +16,8 @@ using thim::testing::RealDataPath;
 
 using CliRun = thim::testing::BinaryRun;
 
-CliRun Thim(const std::string& args) { return thim::testing::RunBinary("thim", args); }
-
-std::string Real(const char* rel) { return "'" + RealDataPath(rel) + "'"; }
+using thim::testing::Thim;
+using thim::testing::Real;
 
 std::string TempFile(const std::string& name, const std::string& content) {
   auto path = std::filesystem::temp_directory_path() / ("thim-cli-" + std::to_string(::getpid()) + "-" + name);

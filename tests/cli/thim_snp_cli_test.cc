@@ -6,8 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "binary_runner.h"
 #include "testdata.h"
+#include "thim_cli.h"
 
 namespace thim {
 namespace {
@@ -16,9 +16,8 @@ using thim::testing::RealDataPath;
 
 using SnpRun = thim::testing::BinaryRun;
 
-SnpRun Thim(const std::string& args) { return thim::testing::RunBinary("thim", args); }
-
-std::string Real(const char* rel) { return "'" + RealDataPath(rel) + "'"; }
+using thim::testing::Thim;
+using thim::testing::Real;
 
 const char* kAciReport = "confidential-sidecar-containers/pkg/attest/test_data/snp_report.bin";
 const char* kAciThim = "confidential-sidecar-containers/pkg/attest/test_data/uvm_host_amd_certificate.json";
@@ -99,6 +98,7 @@ struct OfflineCase {
   const char* signer;  // "VCEK" / "VLEK"
   const char* extra;   // policy options the report needs to be accepted
 };
+void PrintTo(const OfflineCase& c, std::ostream* os) { *os << c.name; }
 
 class ThimVerifySnpOffline : public ::testing::TestWithParam<OfflineCase> {};
 

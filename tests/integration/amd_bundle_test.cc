@@ -13,7 +13,6 @@
 namespace thim::testing {
 namespace {
 
-const std::string kMeta = "Metadata: true\r\n";
 const std::string kAdmin = "admin-token: secret\r\n";
 
 class AmdBundle : public ThimdWithKds {
@@ -53,7 +52,7 @@ class AmdBundle : public ThimdWithKds {
   }
   std::map<std::string, ClientResponse> Answers() {
     std::map<std::string, ClientResponse> out;
-    for (const auto& path : Paths()) out[path] = Thimd(path, kMeta);
+    for (const auto& path : Paths()) out[path] = Thimd(path, kMetadataHeader);
     return out;
   }
 };
@@ -80,7 +79,7 @@ TEST_F(AmdBundle, ExportImportIntoOfflineThimdAnswersByteIdentically) {
   EXPECT_TRUE(report["rejected"].empty()) << imported.body;
   EXPECT_EQ(report["imported"].size(), 16u) << imported.body;
   for (const auto& [path, want] : connected) {
-    auto got = Thimd(path, kMeta);
+    auto got = Thimd(path, kMetadataHeader);
     ASSERT_EQ(got.status, 200) << path << " " << got.body;
     EXPECT_EQ(got.body, want.body) << path;
     EXPECT_EQ(got.Header("content-type"), want.Header("content-type")) << path;
@@ -93,7 +92,7 @@ TEST_F(AmdBundle, ExportImportIntoOfflineThimdAnswersByteIdentically) {
   offline.platforms.fill_mode = "offline";
   offline.amd.kds_url = "http://127.0.0.1:" + std::to_string(kds_server_->port());  // reachable, yet not asked
   StartThimd(offline);
-  for (const auto& [path, want] : connected) EXPECT_EQ(Thimd(path, kMeta).body, want.body) << path;
+  for (const auto& [path, want] : connected) EXPECT_EQ(Thimd(path, kMetadataHeader).body, want.body) << path;
   auto unknown = Thimd("/vcek/v1/Milan/" + HexEncode(sim::SimChipId(amd::Product::kMilan, 40)) +
                        "?blSPL=3&teeSPL=0&snpSPL=8&ucodeSPL=115");
   EXPECT_EQ(unknown.status, 503) << unknown.body;
@@ -103,7 +102,7 @@ TEST_F(AmdBundle, ExportImportIntoOfflineThimdAnswersByteIdentically) {
 
 TEST_F(AmdBundle, TamperedAmdItemsAreRejectedByName) {
   StartThimd(Connected());
-  ASSERT_EQ(Thimd("/metadata/THIM/amd/certification", kMeta).status, 200);
+  ASSERT_EQ(Thimd("/metadata/THIM/amd/certification", kMetadataHeader).status, 200);
   ASSERT_EQ(Thimd("/vcek/v1/Milan/crl").status, 200);
   auto j = nlohmann::json::parse(Thimd("/admin/bundle", kAdmin).body);
   StopThimd();
@@ -137,8 +136,8 @@ TEST_F(AmdBundle, MetricsAppearAndMove) {
   StartThimd(AmdConfig());
   EXPECT_EQ(Metric("thim_amd_kds_requests_total"), 0);
   EXPECT_NE(Metrics().find("# TYPE thim_amd_kds_requests_total counter"), std::string::npos);
-  ASSERT_EQ(Thimd("/metadata/THIM/amd/certification", kMeta).status, 200);  // chain + VCEK from KDS
-  ASSERT_EQ(Thimd("/metadata/THIM/amd/certification", kMeta).status, 200);  // memory
+  ASSERT_EQ(Thimd("/metadata/THIM/amd/certification", kMetadataHeader).status, 200);  // chain + VCEK from KDS
+  ASSERT_EQ(Thimd("/metadata/THIM/amd/certification", kMetadataHeader).status, 200);  // memory
   ASSERT_EQ(Thimd("/vcek/v1/Milan/crl").status, 200);
   EXPECT_EQ(Metric("thim_amd_kds_requests_total"), 3);
   EXPECT_GE(Metric("thim_amd_vcek_memory_hits_total"), 1);

@@ -11,8 +11,6 @@
 namespace thim::testing {
 namespace {
 
-const std::string kMeta = "Metadata: true\r\n";
-
 std::vector<std::string> Keys(const nlohmann::ordered_json& j) {
   std::vector<std::string> out;
   for (const auto& [k, v] : j.items()) out.push_back(k);
@@ -22,7 +20,7 @@ std::vector<std::string> Keys(const nlohmann::ordered_json& j) {
 TEST_F(ThimdWithKds, ThimAnswerHasTheRealShape) {
   StartThimd(AmdConfig());
   EXPECT_EQ(Thimd("/metadata/THIM/amd/certification").status, 400);  // no Metadata header
-  auto r = Thimd("/metadata/THIM/amd/certification", kMeta);
+  auto r = Thimd("/metadata/THIM/amd/certification", kMetadataHeader);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Header("content-type").rfind("application/json", 0), 0u);
   auto real = nlohmann::ordered_json::parse(ReadRealString("confidential-sidecar-containers/extracted/host-amd-cert.json"));
@@ -69,12 +67,12 @@ TEST_F(ThimdWithKds, RealAzureReportNodeServesItsTcbm) {
 TEST_F(ThimdWithKds, CcfQueryParametersSelectAnotherChip) {
   StartThimd(AmdConfig());
   Bytes chip = sim::SimChipId(amd::Product::kMilan, 7);
-  auto r = Thimd("/metadata/THIM/amd/certification?platformId=" + HexEncode(chip) + "&tcbVersion=db18000000000004", kMeta);
+  auto r = Thimd("/metadata/THIM/amd/certification?platformId=" + HexEncode(chip) + "&tcbVersion=db18000000000004", kMetadataHeader);
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = nlohmann::json::parse(r.body);
   EXPECT_EQ(j["tcbm"], "DB18000000000004");
-  EXPECT_EQ(Thimd("/metadata/THIM/amd/certification?platformId=zz&tcbVersion=1", kMeta).status, 400);
-  EXPECT_EQ(Thimd("/metadata/THIM/amd/certification?platformId=" + HexEncode(chip), kMeta).status, 400);
+  EXPECT_EQ(Thimd("/metadata/THIM/amd/certification?platformId=zz&tcbVersion=1", kMetadataHeader).status, 400);
+  EXPECT_EQ(Thimd("/metadata/THIM/amd/certification?platformId=" + HexEncode(chip), kMetadataHeader).status, 400);
 }
 
 TEST_F(ThimdWithKds, KdsMirrorServesAmdsBytes) {
@@ -147,7 +145,7 @@ TEST_F(ThimdWithKds, AzureGlobalFormAndAdmin) {
   ASSERT_EQ(pre.status, 200) << pre.body;
   uint64_t before = kds_->Stats().vcek_requests;
   auto served = Thimd("/metadata/THIM/amd/certification?product=Genoa&platformId=" + HexEncode(other) +
-                          "&tcbVersion=541700000000000a", kMeta);
+                          "&tcbVersion=541700000000000a", kMetadataHeader);
   EXPECT_EQ(served.status, 200) << served.body;
   EXPECT_EQ(kds_->Stats().vcek_requests, before);  // pre-loaded: no KDS call
 }

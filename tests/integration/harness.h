@@ -16,6 +16,9 @@
 
 namespace thim::testing {
 
+// The header THIM's node-local /metadata/THIM routes require.
+inline const std::string kMetadataHeader = "Metadata: true\r\n";
+
 class ThimdWithSim : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

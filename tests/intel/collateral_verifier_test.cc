@@ -13,6 +13,7 @@
 #include "intel/pinned_roots.h"
 #include "intel/tcb_evaluation_data_numbers.h"
 #include "intel/tcb_info.h"
+#include "real_chain.h"
 #include "testdata.h"
 
 namespace thim::intel {
@@ -21,7 +22,6 @@ namespace {
 using thim::testing::At;
 using thim::testing::ReadRealString;
 
-std::vector<crypto::Certificate> Chain(const std::string& path) { return *crypto::ParseCertificateList(ReadRealString(path)); }
 
 SignedDocument Parse(const std::string& text) {
   std::string name = *DetectSignedBodyName(text);
@@ -127,7 +127,7 @@ const Real kAll[] = {
 TEST(VerifyRealCollateral, EveryByteOfTheSpanIsCovered) {
   for (const Real& r : kAll) {
     SignedDocument doc = Parse(ReadRealString(r.body));
-    auto chain = Chain(r.chain);
+    auto chain = testing::RealChain(r.chain);
     ASSERT_TRUE(VerifySignedDocument(doc, chain, IntelSgxRootCa(), {.at = At(r.inside)}).ok()) << r.body;
     // Change bytes spread over the whole span, first and last included.
     for (size_t i = 0; i < doc.signed_length; i += std::max<size_t>(1, doc.signed_length / 40)) {
@@ -150,8 +150,8 @@ TEST(VerifyRealCollateral, EveryByteOfTheSpanIsCovered) {
 
 TEST(VerifyRealCollateral, MobilecoinChainWithRootAndUpperCaseSignature) {
   std::string text = ReadRealString("mobilecoin-attestation/verifier/data/tests/fmspc_00906ED50000_2023_07_12.json");
-  auto chain = Chain("mobilecoin-attestation/verifier/data/tests/tcb_signer.pem");
-  chain.push_back(Chain("mobilecoin-attestation/verifier/data/tests/root_ca.pem")[0]);
+  auto chain = testing::RealChain("mobilecoin-attestation/verifier/data/tests/tcb_signer.pem");
+  chain.push_back(testing::RealChain("mobilecoin-attestation/verifier/data/tests/root_ca.pem")[0]);
   SignedDocument doc = Parse(text);
   std::string sig = HexEncode(doc.signature);
   std::string upper = text;
@@ -161,7 +161,7 @@ TEST(VerifyRealCollateral, MobilecoinChainWithRootAndUpperCaseSignature) {
 
 TEST(VerifyRealCollateral, ValidityWindowEdges) {
   SignedDocument doc = Parse(ReadRealString("teepot/extracted/tdx_qe_identity.body"));
-  auto chain = Chain("teepot/extracted/tdx_qe_identity.chain.pem");
+  auto chain = testing::RealChain("teepot/extracted/tdx_qe_identity.chain.pem");
   EXPECT_TRUE(VerifySignedDocument(doc, chain, IntelSgxRootCa(), {.at = doc.issue_date}).ok());
   EXPECT_TRUE(VerifySignedDocument(doc, chain, IntelSgxRootCa(), {.at = doc.next_update}).ok());
   Status late = VerifySignedDocument(doc, chain, IntelSgxRootCa(), {.at = doc.next_update + std::chrono::seconds(1)});
@@ -175,13 +175,13 @@ TEST(VerifyRealCollateral, ValidityWindowEdges) {
 TEST(VerifyRealCollateral, SignerCertificateMustBeValidThen) {
   // teepot bodies (2025) with the 2018–2025 signing certificate: same key, but it expired on 2025-05-21.
   SignedDocument doc = Parse(ReadRealString("teepot/extracted/tdx_tcb_info.body"));
-  Status st = VerifySignedDocument(doc, Chain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem"), IntelSgxRootCa(),
+  Status st = VerifySignedDocument(doc, testing::RealChain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem"), IntelSgxRootCa(),
                                    {.at = At("2025-06-01T00:00:00Z")});
   EXPECT_EQ(st.code(), StatusCode::kOutOfRange) << st.ToString();
   EXPECT_NE(st.message().find("expired"), std::string::npos);
   // go-tdx-guest bodies (2023) with the re-issued certificate: not valid before 2025-05-06.
   SignedDocument old = Parse(ReadRealString("go-tdx-guest/testing/testdata/sample_tcbInfo_response"));
-  st = VerifySignedDocument(old, Chain("teepot/extracted/tdx_tcb_info.chain.pem"), IntelSgxRootCa(), {.at = At("2023-06-20T00:00:00Z")});
+  st = VerifySignedDocument(old, testing::RealChain("teepot/extracted/tdx_tcb_info.chain.pem"), IntelSgxRootCa(), {.at = At("2023-06-20T00:00:00Z")});
   EXPECT_EQ(st.code(), StatusCode::kOutOfRange) << st.ToString();
   EXPECT_NE(st.message().find("not yet valid"), std::string::npos);
 }
@@ -189,7 +189,7 @@ TEST(VerifyRealCollateral, SignerCertificateMustBeValidThen) {
 TEST(VerifyRealCollateral, OnlyTheTcbSigningCertificateMaySign) {
   // The PCK Platform CA chains to the Intel root too, but does not sign collateral.
   SignedDocument doc = Parse(ReadRealString("teepot/extracted/tdx_tcb_info.body"));
-  Status st = VerifySignedDocument(doc, Chain("teepot/extracted/pck_crl_platform.chain.pem"), IntelSgxRootCa(),
+  Status st = VerifySignedDocument(doc, testing::RealChain("teepot/extracted/pck_crl_platform.chain.pem"), IntelSgxRootCa(),
                                    {.at = At("2025-06-01T00:00:00Z")});
   EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << st.ToString();
   EXPECT_NE(st.message().find("\"Intel SGX PCK Platform CA\""), std::string::npos) << st.ToString();
@@ -213,7 +213,7 @@ TEST(VerifyForgedCollateral, PrivateHierarchy) {
     EXPECT_NE(st.message().find("untrusted root"), std::string::npos) << st.ToString();
   }
   // And the real document under the private root.
-  Status st = VerifySignedDocument(Parse(real), Chain("teepot/extracted/sgx_tcb_info_00906ED50000.chain.pem"), root.cert, {.at = at});
+  Status st = VerifySignedDocument(Parse(real), testing::RealChain("teepot/extracted/sgx_tcb_info_00906ED50000.chain.pem"), root.cert, {.at = at});
   EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << st.ToString();
   EXPECT_NE(st.message().find("untrusted root"), std::string::npos) << st.ToString();
 

@@ -8,6 +8,7 @@
 
 #include "crypto/chain.h"
 #include "intel/pinned_roots.h"
+#include "real_chain.h"
 #include "testdata.h"
 
 namespace thim::intel {
@@ -16,7 +17,6 @@ namespace {
 using thim::testing::At;
 using thim::testing::ReadRealString;
 
-std::vector<crypto::Certificate> Chain(const std::string& file) { return *crypto::ParseCertificateList(ReadRealString(file)); }
 
 const crypto::Certificate& TrustedRoot() {
   static const crypto::Certificate root = *crypto::Certificate::FromPem(ReadRealString("go-tdx-guest/verify/trusted_root.pem"));
@@ -59,7 +59,7 @@ const RealPck kRealPcks[] = {
 TEST(RealPckCertificates, EveryExtensionFieldDecoded) {
   for (const auto& c : kRealPcks) {
     SCOPED_TRACE(c.file);
-    auto pck = ParsePckCertificate(Chain(c.file)[0]);
+    auto pck = ParsePckCertificate(testing::RealChain(c.file)[0]);
     ASSERT_TRUE(pck.ok()) << pck.status().ToString();
     EXPECT_EQ(pck->FmspcHex(), c.fmspc);
     EXPECT_EQ(pck->ca_type, c.ca);
@@ -71,7 +71,7 @@ TEST(RealPckCertificates, EveryExtensionFieldDecoded) {
     // tcbType 0 platforms: the CPUSVN is the 16 component SVNs.
     EXPECT_EQ(pck->cpusvn, Bytes(c.comps.begin(), c.comps.end()));
     EXPECT_EQ(pck->Tcbm(), HexEncode(pck->cpusvn, true) + (c.pcesvn == 11 ? "0B00" : "0D00"));  // PCESVN little endian
-    EXPECT_EQ(pck->cert, Chain(c.file)[0]);
+    EXPECT_EQ(pck->cert, testing::RealChain(c.file)[0]);
     if (c.platform_instance_id) {
       ASSERT_TRUE(pck->platform_instance_id);
       EXPECT_EQ(HexEncode(*pck->platform_instance_id, true), c.platform_instance_id);
@@ -91,7 +91,7 @@ TEST(RealPckCertificates, ChainsVerifyToIntelRoot) {
   ASSERT_EQ(TrustedRoot(), IntelSgxRootCa());
   for (const auto& c : kRealPcks) {
     SCOPED_TRACE(c.file);
-    auto chain = Chain(c.file);
+    auto chain = testing::RealChain(c.file);
     if (chain.size() == 1) {
       // mobilecoin keeps the leaf apart from its CA.
       chain.push_back(*crypto::Certificate::FromPem(ReadRealString("mobilecoin-attestation/verifier/data/tests/processor_ca.pem")));
@@ -117,9 +117,9 @@ TEST(RealPckCertificates, ProcessorLeafAgainstItsRealCrl) {
 
 TEST(PckCertificate, NonPckCertificatesAreNotFound) {
   EXPECT_EQ(ParsePckCertificate(IntelSgxRootCa()).status().code(), StatusCode::kNotFound);
-  auto chain = Chain("go-tdx-guest/extracted/cos-113-tdx-quote.pck_chain.pem");
+  auto chain = testing::RealChain("go-tdx-guest/extracted/cos-113-tdx-quote.pck_chain.pem");
   EXPECT_EQ(ParsePckCertificate(chain[1]).status().code(), StatusCode::kNotFound);  // the Platform CA
-  auto signer = Chain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem");
+  auto signer = testing::RealChain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem");
   EXPECT_EQ(ParsePckCertificate(signer[0]).status().code(), StatusCode::kNotFound);  // the TCB Signing cert
 }
 

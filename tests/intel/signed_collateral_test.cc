@@ -26,6 +26,7 @@ struct RealDoc {
   Kind kind;
   const char* inside;  // a time inside the validity of the document and its chain
 };
+void PrintTo(const RealDoc& d, std::ostream* os) { *os << d.body; }
 
 const RealDoc kRealDocs[] = {
     {"teepot/extracted/tdx_tcb_info.body", "teepot/extracted/tdx_tcb_info.chain.pem", Kind::kTcbInfo, "2025-06-01T00:00:00Z"},

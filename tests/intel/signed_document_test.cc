@@ -17,7 +17,7 @@ std::string Doc(const std::string& body, const std::string& sig = kSig) {
   return "{\"tcbInfo\":" + body + ",\"signature\":\"" + sig + "\"}";
 }
 
-std::string ErrorOf(const std::string& text, const char* name = "tcbInfo") {
+std::string SignedDocumentErrorOf(const std::string& text, const char* name = "tcbInfo") {
   auto d = ParseSignedDocument(text, name);
   EXPECT_FALSE(d.ok()) << text;
   if (d.ok()) return "";
@@ -49,27 +49,27 @@ TEST(SignedDocument, SignatureHexEitherCaseExactly128) {
   auto d = ParseSignedDocument(Doc("{}", upper), "tcbInfo");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->signature.front(), 0xab);
-  EXPECT_EQ(ErrorOf(Doc("{}", std::string(127, 'a'))), "malformed at signature: expected 128 hex digits");
-  EXPECT_EQ(ErrorOf(Doc("{}", std::string(129, 'a'))), "malformed at signature: expected 128 hex digits");
-  EXPECT_EQ(ErrorOf(Doc("{}", std::string(126, 'a') + "zz")), "malformed at signature: expected 128 hex digits");
-  EXPECT_EQ(ErrorOf(Doc("{}", "")), "malformed at signature: expected 128 hex digits");
-  EXPECT_EQ(ErrorOf("{\"tcbInfo\":{},\"signature\":12}"), "malformed at signature: expected a string, got number");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("{}", std::string(127, 'a'))), "malformed at signature: expected 128 hex digits");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("{}", std::string(129, 'a'))), "malformed at signature: expected 128 hex digits");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("{}", std::string(126, 'a') + "zz")), "malformed at signature: expected 128 hex digits");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("{}", "")), "malformed at signature: expected 128 hex digits");
+  EXPECT_EQ(SignedDocumentErrorOf("{\"tcbInfo\":{},\"signature\":12}"), "malformed at signature: expected a string, got number");
 }
 
 TEST(SignedDocument, EnvelopeShape) {
-  EXPECT_EQ(ErrorOf("{\"tcbInfo\":{}}"), "malformed at signature: missing");
-  EXPECT_EQ(ErrorOf("{\"signature\":\"" + kSig + "\"}"), "malformed at tcbInfo: missing");
-  EXPECT_EQ(ErrorOf(Doc("{}"), "enclaveIdentity"), "malformed at enclaveIdentity: missing");
-  EXPECT_EQ(ErrorOf("{\"tcbInfo\":{},\"signature\":\"" + kSig + "\",\"x\":1}"), "malformed at x: unexpected key");
-  EXPECT_EQ(ErrorOf(Doc("[]")), "malformed at tcbInfo: expected an object, got array");
-  EXPECT_EQ(ErrorOf(Doc("\"{}\"")), "malformed at tcbInfo: expected an object, got string");
-  EXPECT_EQ(ErrorOf("[]"), "malformed at top level: expected an object, got array");
-  EXPECT_EQ(ErrorOf("\"tcbInfo\""), "malformed at top level: expected an object, got string");
-  EXPECT_EQ(ErrorOf("{\"tcbInfo\":{},\"tcbInfo\":{},\"signature\":\"" + kSig + "\"}"), "malformed at top level: duplicate key \"tcbInfo\"");
-  EXPECT_EQ(ErrorOf("{\"tcbInfo\":{},\"signature\":\"" + kSig + "\",\"signature\":\"" + kSig + "\"}"),
+  EXPECT_EQ(SignedDocumentErrorOf("{\"tcbInfo\":{}}"), "malformed at signature: missing");
+  EXPECT_EQ(SignedDocumentErrorOf("{\"signature\":\"" + kSig + "\"}"), "malformed at tcbInfo: missing");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("{}"), "enclaveIdentity"), "malformed at enclaveIdentity: missing");
+  EXPECT_EQ(SignedDocumentErrorOf("{\"tcbInfo\":{},\"signature\":\"" + kSig + "\",\"x\":1}"), "malformed at x: unexpected key");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("[]")), "malformed at tcbInfo: expected an object, got array");
+  EXPECT_EQ(SignedDocumentErrorOf(Doc("\"{}\"")), "malformed at tcbInfo: expected an object, got string");
+  EXPECT_EQ(SignedDocumentErrorOf("[]"), "malformed at top level: expected an object, got array");
+  EXPECT_EQ(SignedDocumentErrorOf("\"tcbInfo\""), "malformed at top level: expected an object, got string");
+  EXPECT_EQ(SignedDocumentErrorOf("{\"tcbInfo\":{},\"tcbInfo\":{},\"signature\":\"" + kSig + "\"}"), "malformed at top level: duplicate key \"tcbInfo\"");
+  EXPECT_EQ(SignedDocumentErrorOf("{\"tcbInfo\":{},\"signature\":\"" + kSig + "\",\"signature\":\"" + kSig + "\"}"),
             "malformed at top level: duplicate key \"signature\"");
   // An escaped spelling of the body name is not what Intel signs.
-  EXPECT_NE(ErrorOf("{\"tcb\\u0049nfo\":{},\"signature\":\"" + kSig + "\"}").find("escaped"), std::string::npos);
+  EXPECT_NE(SignedDocumentErrorOf("{\"tcb\\u0049nfo\":{},\"signature\":\"" + kSig + "\"}").find("escaped"), std::string::npos);
 }
 
 TEST(SignedDocument, TruncationAndTrailingBytes) {
@@ -77,10 +77,10 @@ TEST(SignedDocument, TruncationAndTrailingBytes) {
   for (size_t n = 0; n < text.size(); ++n) EXPECT_EQ(ParseSignedDocument(text.substr(0, n), "tcbInfo").status().code(), StatusCode::kInvalidArgument) << n;
   EXPECT_TRUE(ParseSignedDocument(text + "\n", "tcbInfo").ok());
   for (const char* tail : {"x", "}", ",", "{}", "\0"}) {
-    std::string e = ErrorOf(text + std::string(tail, std::max<size_t>(1, std::char_traits<char>::length(tail))));
+    std::string e = SignedDocumentErrorOf(text + std::string(tail, std::max<size_t>(1, std::char_traits<char>::length(tail))));
     EXPECT_NE(e.find("malformed at offset " + std::to_string(text.size())), std::string::npos) << e;
   }
-  EXPECT_NE(ErrorOf(text + "\n\n0").find("malformed at offset " + std::to_string(text.size() + 2)), std::string::npos);
+  EXPECT_NE(SignedDocumentErrorOf(text + "\n\n0").find("malformed at offset " + std::to_string(text.size() + 2)), std::string::npos);
 }
 
 TEST(SignedDocument, BodyIsHandedBackParsed) {

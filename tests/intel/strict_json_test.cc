@@ -9,7 +9,7 @@
 namespace thim::intel {
 namespace {
 
-std::string ErrorOf(std::string_view text) {
+std::string StrictJsonErrorOf(std::string_view text) {
   auto j = ParseStrictJson(text);
   EXPECT_FALSE(j.ok()) << text;
   if (j.ok()) return "";
@@ -24,11 +24,11 @@ TEST(StrictJson, AcceptsPlainJson) {
 }
 
 TEST(StrictJson, DuplicateKeysNameTheirObject) {
-  EXPECT_EQ(ErrorOf("{\"a\":1,\"a\":2}"), "malformed at top level: duplicate key \"a\"");
-  EXPECT_EQ(ErrorOf("{\"tcbInfo\":{\"tcbLevels\":[{},{\"tcb\":{\"pcesvn\":1,\"pcesvn\":1}}]}}"),
+  EXPECT_EQ(StrictJsonErrorOf("{\"a\":1,\"a\":2}"), "malformed at top level: duplicate key \"a\"");
+  EXPECT_EQ(StrictJsonErrorOf("{\"tcbInfo\":{\"tcbLevels\":[{},{\"tcb\":{\"pcesvn\":1,\"pcesvn\":1}}]}}"),
             "malformed at tcbInfo.tcbLevels[1].tcb: duplicate key \"pcesvn\"");
   // The same key spelled with an escape is the same key.
-  EXPECT_EQ(ErrorOf("{\"ab\":1,\"\\u0061b\":2}"), "malformed at top level: duplicate key \"ab\"");
+  EXPECT_EQ(StrictJsonErrorOf("{\"ab\":1,\"\\u0061b\":2}"), "malformed at top level: duplicate key \"ab\"");
   // Equal keys in different objects are fine.
   EXPECT_TRUE(ParseStrictJson("{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":1},{\"a\":2}]}").ok());
 }
@@ -36,19 +36,19 @@ TEST(StrictJson, DuplicateKeysNameTheirObject) {
 TEST(StrictJson, DepthLimit) {
   auto nested = [](int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); };
   EXPECT_TRUE(ParseStrictJson(nested(kMaxJsonDepth)).ok());
-  EXPECT_NE(ErrorOf(nested(kMaxJsonDepth + 1)).find("nesting deeper than 32 levels"), std::string::npos);
+  EXPECT_NE(StrictJsonErrorOf(nested(kMaxJsonDepth + 1)).find("nesting deeper than 32 levels"), std::string::npos);
   // Far deeper than the stack could take without the limit.
-  EXPECT_NE(ErrorOf(nested(100000)).find("nesting deeper"), std::string::npos);
+  EXPECT_NE(StrictJsonErrorOf(nested(100000)).find("nesting deeper"), std::string::npos);
   std::string objects;
   for (int i = 0; i < 40; ++i) objects += "{\"k\":";
   objects += "1" + std::string(40, '}');
-  EXPECT_EQ(ErrorOf(objects).rfind("malformed at k.k.k", 0), 0u) << ErrorOf(objects);
+  EXPECT_EQ(StrictJsonErrorOf(objects).rfind("malformed at k.k.k", 0), 0u) << StrictJsonErrorOf(objects);
 }
 
 TEST(StrictJson, SyntaxErrorsGiveTheOffset) {
-  EXPECT_NE(ErrorOf("{\"a\":1,}").find("malformed at offset 7"), std::string::npos) << ErrorOf("{\"a\":1,}");
-  EXPECT_NE(ErrorOf("{\"a\":1} x").find("malformed at offset 8"), std::string::npos) << ErrorOf("{\"a\":1} x");
-  EXPECT_NE(ErrorOf("{\"a\":[1,2").find("(in a)"), std::string::npos) << ErrorOf("{\"a\":[1,2");
+  EXPECT_NE(StrictJsonErrorOf("{\"a\":1,}").find("malformed at offset 7"), std::string::npos) << StrictJsonErrorOf("{\"a\":1,}");
+  EXPECT_NE(StrictJsonErrorOf("{\"a\":1} x").find("malformed at offset 8"), std::string::npos) << StrictJsonErrorOf("{\"a\":1} x");
+  EXPECT_NE(StrictJsonErrorOf("{\"a\":[1,2").find("(in a)"), std::string::npos) << StrictJsonErrorOf("{\"a\":[1,2");
   for (const char* bad : {"", "{", "{\"a\"", "{\"a\":", "{'a':1}", "{\"a\":1} // c", "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"x\ny\"}",
                           "{\"a\":NaN}", "{\"a\":1}{}", "\xef\xbb\xbf{}"})
     EXPECT_FALSE(ParseStrictJson(bad).ok()) << bad;
@@ -56,7 +56,7 @@ TEST(StrictJson, SyntaxErrorsGiveTheOffset) {
 
 TEST(StrictJson, InvalidUtf8IsRejectedAndNotEchoed) {
   for (const char* bad : {"{\"a\":\"\xff\"}", "{\"a\":\"\xc3\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"\xc0\xaf\":1}", "{\"a\":\"\xf4\x90\x80\x80\"}"}) {
-    std::string e = ErrorOf(bad);
+    std::string e = StrictJsonErrorOf(bad);
     EXPECT_NE(e.find("malformed at offset"), std::string::npos) << e;
     for (char c : e) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << e;  // the offending bytes are escaped
   }
@@ -64,7 +64,7 @@ TEST(StrictJson, InvalidUtf8IsRejectedAndNotEchoed) {
 
 TEST(StrictJson, Oversized) {
   std::string big = "[" + std::string(kMaxJsonBytes, ' ') + "]";
-  EXPECT_NE(ErrorOf(big).find("more than 1048576"), std::string::npos);
+  EXPECT_NE(StrictJsonErrorOf(big).find("more than 1048576"), std::string::npos);
   EXPECT_TRUE(ParseStrictJson(big, big.size()).ok());
 }
 

@@ -5,6 +5,7 @@
 // test explains the derivation.
 #include <gtest/gtest.h>
 
+#include "describe_result.h"
 #include "testdata.h"
 #include "thim/verify.h"
 
@@ -15,13 +16,7 @@ using thim::testing::At;
 using thim::testing::ReadRealBytes;
 using thim::testing::ReadRealString;
 
-std::string Describe(const VerificationResult& r) {
-  std::string s = std::string(VerdictName(r.verdict)) + " " + r.error_status + " " + r.error + "\n";
-  for (const auto& st : r.steps) s += "  " + st.step + ": " + st.status + " " + st.detail + "\n";
-  for (const auto& e : r.expired) s += "  expired: " + e.item + " " + FormatRfc3339(e.until) + "\n";
-  for (const auto& a : r.advisory_ids) s += "  advisory " + a + "\n";
-  return s;
-}
+using testing::Describe;
 
 // go-tdx-guest's TDX set (FMSPC 50806F000000), all valid on 2023-06-20.
 Collateral GoTdxGuestCollateral() {

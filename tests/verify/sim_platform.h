@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "core/pem.h"
+#include "describe_result.h"
 #include "sim/pki/collateral_writer.h"
 #include "sim/pki/intel_pki.h"
 #include "sim/quote/quote_generator.h"
@@ -130,11 +131,5 @@ struct SimPlatform {
 
   VerificationResult Verify(TimePoint at = T0() + kDay) { return VerifyQuote(Quote(), MakeCollateral(), Options(at)); }
 };
-
-inline std::string Describe(const VerificationResult& r) {
-  std::string s = std::string(VerdictName(r.verdict)) + " " + r.error_status + " " + r.error + "\n";
-  for (const auto& st : r.steps) s += "  " + st.step + ": " + st.status + " " + st.detail + "\n";
-  return s;
-}
 
 }  // namespace thim::verify::testing
