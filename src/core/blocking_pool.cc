@@ -13,9 +13,14 @@ BlockingPool::~BlockingPool() { Stop(); }
 Status BlockingPool::Submit(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return UnavailableError("shutting down");
-    if (queue_.size() >= max_queued_)
+    if (stopping_) {
+      ++refused_;
+      return UnavailableError("shutting down");
+    }
+    if (queue_.size() >= max_queued_) {
+      ++refused_;
       return UnavailableError("too many slow requests in progress; try again shortly").WithRetryAfter(1);
+    }
     queue_.push_back(std::move(task));
   }
   cv_.notify_one();
@@ -38,6 +43,11 @@ void BlockingPool::Stop() {
 size_t BlockingPool::queued() const {
   std::lock_guard lock(mu_);
   return queue_.size();
+}
+
+uint64_t BlockingPool::refused() const {
+  std::lock_guard lock(mu_);
+  return refused_;
 }
 
 void BlockingPool::WorkerLoop() {

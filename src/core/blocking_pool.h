@@ -9,6 +9,7 @@
 #pragma once
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -35,7 +36,8 @@ class BlockingPool {
   // the threads. Idempotent.
   void Stop();
 
-  size_t queued() const;
+  size_t queued() const;      // waiting for a thread now
+  uint64_t refused() const;   // Submit calls refused so far (queue full or stopped)
 
  private:
   void WorkerLoop();
@@ -45,6 +47,7 @@ class BlockingPool {
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
+  uint64_t refused_ = 0;
   std::vector<std::thread> threads_;
 };
 

@@ -176,6 +176,16 @@ Status App::Start() {
   // Routes and listener.
   auto router = std::make_shared<server::Router>();
   s.blocking = std::make_shared<BlockingPool>(c.server.blocking_threads, static_cast<size_t>(c.server.blocking_queue));
+  std::weak_ptr<BlockingPool> blocking = s.blocking;
+  s.metrics.AddGauge("thim_blocking_queue_depth", "Slow requests (registrations, admin work) waiting for a thread", [blocking] {
+    auto pool = blocking.lock();
+    return std::vector<std::pair<Labels, double>>{{{}, pool ? double(pool->queued()) : 0.0}};
+  });
+  s.metrics.AddCounterFunc("thim_blocking_refused_total", "Slow requests refused with 503 (queue full or shutting down)",
+                           [blocking] {
+                             auto pool = blocking.lock();
+                             return std::vector<std::pair<Labels, double>>{{{}, pool ? double(pool->refused()) : 0.0}};
+                           });
   ASSIGN_OR_RETURN(cache::BaselinePolicy policy, BaselinePolicyFrom(c.baselines));
   s.baselines = std::make_shared<server::BaselineRegistry>(policy);
   server::AddPcsRoutes(*router, s.service, s.baselines);

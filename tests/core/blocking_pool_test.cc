@@ -38,6 +38,7 @@ TEST(BlockingPool, FullQueueRefusesWithRetryAfter) {
   Status full = pool.Submit([] {});
   EXPECT_EQ(full.code(), StatusCode::kUnavailable);
   EXPECT_EQ(full.retry_after_seconds(), 1);
+  EXPECT_EQ(pool.refused(), 1u);
   release.set_value();
 }
 

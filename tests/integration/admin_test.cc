@@ -5,6 +5,7 @@
 #include "testdata.h"
 #include "cli/bundle_commands.h"
 #include "server/admin_api.h"
+#include "wait_until.h"
 
 namespace thim::testing {
 namespace {
@@ -48,6 +49,35 @@ TEST_F(AdminApi, EveryRouteRequiresTheToken) {
 TEST_F(AdminApi, DisabledWithoutAConfiguredToken) {
   StartThimd();
   EXPECT_EQ(Call("GET", "/admin/cache", kToken).status, 401);
+}
+
+// Slow requests run on a bounded pool: beyond its queue they are refused at
+// once with 503 + Retry-After, never given a thread each.
+TEST_F(AdminApi, SlowRequestsBeyondTheQueueGet503WithRetryAfter) {
+  auto config = DefaultConfig();
+  config.admin.token_sha256 = HexEncode(crypto::Sha256(AsBytes(kToken)));
+  config.server.blocking_threads = 1;
+  config.server.blocking_queue = 1;
+  StartThimd(config);
+  ASSERT_EQ(Thimd("/sgx/certification/v4/tcb?fmspc=00906ED50000").status, 200);
+  EXPECT_NE(Metrics().find("\nthim_blocking_queue_depth 0"), std::string::npos) << Metrics();
+  SimControl("/_sim/latency?ms=1500");
+  const std::string refresh = "POST /admin/refresh?kind=tcb_info HTTP/1.1\r\nHost: x\r\nadmin-token: " + std::string(kToken) + "\r\n\r\n";
+  uint64_t before = SimCount("/sgx/certification/v4/tcb");
+  TestClient running(app_->port()), queued(app_->port()), refused(app_->port());
+  running.SendRaw(refresh);  // takes the one thread and waits on the slow upstream
+  ASSERT_TRUE(WaitUntil([&] { return SimCount("/sgx/certification/v4/tcb") == before + 1; }));
+  queued.SendRaw(refresh);  // waits in the queue
+  ASSERT_TRUE(WaitUntil([&] { return Metric("thim_blocking_queue_depth") == 1; }));
+  refused.SendRaw(refresh);
+  auto r = refused.Read();
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.Header("retry-after"), "1");
+  EXPECT_NE(r.body.find("too many slow requests"), std::string::npos) << r.body;
+  EXPECT_EQ(running.Read().status, 200);
+  EXPECT_EQ(queued.Read().status, 200);
+  EXPECT_EQ(Metric("thim_blocking_refused_total"), 1);
+  EXPECT_EQ(Metric("thim_blocking_queue_depth"), 0);
 }
 
 TEST_F(AdminApi, CacheStatusRefreshAndBaselines) {

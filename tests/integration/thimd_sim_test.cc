@@ -242,7 +242,7 @@ TEST_F(ThimdWithSim, ConditionalRequestsHealthAndMetrics) {
   for (const char* name : {"thim_http_requests_total{route=\"sgx_v4_tcb\",status=\"200\"}", "thim_cache_lookups_total{result=\"hit\"}",
                            "thim_cache_lookups_total{result=\"miss\"}", "thim_upstream_fetches_total{kind=\"tcb_info\",outcome=\"200\"}",
                            "thim_cache_items", "thim_cache_oldest_item_age_seconds", "thim_cache_seconds_until_next_update",
-                           "thim_http_request_duration_seconds_bucket"})
+                           "thim_http_request_duration_seconds_bucket", "thim_blocking_queue_depth 0", "thim_blocking_refused_total 0"})
     EXPECT_NE(m.find(name), std::string::npos) << name;
 }
 
