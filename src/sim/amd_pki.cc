@@ -1,6 +1,7 @@
 #include "sim/amd_pki.h"
 
 #include "core/pem.h"
+#include "sim/pki/key_cache.h"
 
 namespace thim::sim {
 namespace {
@@ -62,7 +63,7 @@ StatusOr<std::shared_ptr<AmdPki>> AmdPki::Create(TimePoint now, int rsa_bits) {
     std::string name(amd::ProductName(p));
     auto ca = [&](const std::string& cn, uint8_t serial_low, const IssuedCert* issuer,
                   const std::string& crl_kind) -> StatusOr<IssuedCert> {
-      ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::GenerateRsa(rsa_bits));
+      ASSIGN_OR_RETURN(auto key, SimRsaKey(rsa_bits));
       CertSpec spec{.subject = AmdName(cn), .serial = {serial_base, 0x00, serial_low}, .not_before = from, .not_after = to,
                     .ca = true, .path_length = -1,
                     .crl_distribution_point = "https://kdsintf.amd.com/" + crl_kind + "/v1/" + name + "/crl", .extensions = {}};

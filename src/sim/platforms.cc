@@ -8,6 +8,7 @@
 
 #include "crypto/public_key.h"
 #include "crypto/rsa_oaep.h"
+#include "sim/pki/key_cache.h"
 
 namespace thim::sim {
 namespace {
@@ -96,7 +97,7 @@ StatusOr<crypto::PrivateKey> LoadOrCreatePpidKey(const std::string& dir) {
     if (key.public_key().Algorithm() != "RSA 3072") return InvalidArgumentError(path.string() + " is not an RSA-3072 key");
     return key;
   }
-  ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::GeneratePpidEncryptionKey());
+  ASSIGN_OR_RETURN(crypto::PrivateKey key, SimRsaKey(crypto::kPpidEncryptionKeyBits));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return UnavailableError("cannot create " + dir + ": " + ec.message());
@@ -111,7 +112,7 @@ StatusOr<crypto::PrivateKey> LoadOrCreatePpidKey(const std::string& dir) {
 StatusOr<crypto::PrivateKey> ProcessPpidKey() {
   static std::once_flag once;
   static StatusOr<crypto::PrivateKey>* key = nullptr;  // leaked on purpose: lives as long as the process
-  std::call_once(once, [] { key = new StatusOr<crypto::PrivateKey>(crypto::GeneratePpidEncryptionKey()); });
+  std::call_once(once, [] { key = new StatusOr<crypto::PrivateKey>(SimRsaKey(crypto::kPpidEncryptionKeyBits)); });
   return *key;
 }
 

@@ -16,6 +16,7 @@
 #include "server/http_server.h"
 #include "server/test_client.h"
 #include "sim/pcs_simulator.h"
+#include "sim/pki/key_cache.h"
 #include "testdata.h"
 
 namespace thim::sim {
@@ -32,7 +33,7 @@ class SimPlatforms : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     pki_ = new IntelPki(*IntelPki::Create(thim::testing::At("2025-01-01T00:00:00Z")));
-    key_ = new crypto::PrivateKey(*crypto::GeneratePpidEncryptionKey());
+    key_ = new crypto::PrivateKey(*SimRsaKey(crypto::kPpidEncryptionKeyBits));
   }
   static void TearDownTestSuite() {
     delete pki_;
