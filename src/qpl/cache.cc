@@ -1,5 +1,4 @@
 #include "qpl/cache.h"
-#include "qpl/config.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -16,6 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "core/bytes.h"
+#include "qpl/config.h"
+
 namespace thim::qpl {
 namespace {
 
@@ -25,35 +27,11 @@ constexpr size_t kMaxMemoryItems = 512;
 constexpr size_t kMaxFile = 8u << 20;
 constexpr const char* kMagic = "thim-qpl-cache-1";
 
-std::string Hex(const std::string& s) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() * 2);
-  for (unsigned char c : s) out += d[c >> 4], out += d[c & 15];
-  return out;
-}
-std::optional<std::string> Unhex(const std::string& s) {
-  if (s.size() % 2) return std::nullopt;
-  auto v = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(s.size() / 2);
-  for (size_t i = 0; i < s.size(); i += 2) {
-    int a = v(s[i]), b = v(s[i + 1]);
-    if (a < 0 || b < 0) return std::nullopt;
-    out += static_cast<char>(a * 16 + b);
-  }
-  return out;
-}
-
 std::string Sha256Hex(const std::string& s) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(s.data(), s.size(), md, &n, EVP_sha256(), nullptr);
-  return Hex(std::string(reinterpret_cast<char*>(md), n));
+  return HexEncode(ByteSpan(md, n));
 }
 
 // A directory we may trust: ours, a directory, not group/other writable.
@@ -158,9 +136,9 @@ std::optional<CachedItem> Cache::ReadFile(const std::string& key) {
   item.expires = j["expires"].get<int64_t>();
   for (auto& [k, v] : j["fields"].items()) {
     if (!v.is_string()) return std::nullopt;
-    auto raw = Unhex(v.get<std::string>());
-    if (!raw) return std::nullopt;
-    item.fields[k] = *raw;
+    auto raw = HexDecode(v.get<std::string>());
+    if (!raw.ok()) return std::nullopt;
+    item.fields[k] = std::string(raw->begin(), raw->end());
   }
   return item;
 }
@@ -170,7 +148,7 @@ std::optional<CachedItem> Cache::ReadFile(const std::string& key) {
 void Cache::WriteFile(const std::string& key, const CachedItem& item) {
   if (dir_.empty()) return;
   json fields = json::object();
-  for (auto& [k, v] : item.fields) fields[k] = Hex(v);
+  for (auto& [k, v] : item.fields) fields[k] = HexEncode(AsBytes(v));
   std::string text = json{{"magic", kMagic}, {"key", key}, {"type", item.type}, {"expires", item.expires}, {"fields", fields}}.dump();
   std::string final_path = PathOf(key);
   std::string tmp = final_path + ".tmp" + std::to_string(::getpid()) + "." + std::to_string(std::random_device{}());
