@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 #include "core/bytes.h"
 #include "server/admin_api.h"
 #include "server/offload.h"
