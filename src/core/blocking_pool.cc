@@ -15,7 +15,7 @@ Status BlockingPool::Submit(std::function<void()> task) {
     std::lock_guard lock(mu_);
     if (stopping_) {
       ++refused_;
-      return UnavailableError("shutting down");
+      return UnavailableError("shutting down").WithRetryAfter(5);
     }
     if (queue_.size() >= max_queued_) {
       ++refused_;

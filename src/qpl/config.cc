@@ -126,7 +126,6 @@ bool ReadLegacy(const std::string& text, Config& c, std::string& error) {
   return true;
 }
 
-
 // A machine set up for Azure's DCAP client names at least one of its URLs.
 bool AzureStyle() {
   for (const char* v : {"AZDCAP_BASE_CERT_URL", "AZDCAP_PRIMARY_BASE_CERT_URL", "AZDCAP_SECONDARY_BASE_CERT_URL",

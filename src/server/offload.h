@@ -1,6 +1,6 @@
 // Handlers whose work blocks (upstream fetches) hand it to a BlockingPool so
 // that the I/O thread goes back to serving. A full or stopping pool answers
-// 503 with Retry-After at once.
+// 503 with Retry-After at once (RespondWithError, as every lookup error).
 #pragma once
 #include <functional>
 

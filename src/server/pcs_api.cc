@@ -1,7 +1,5 @@
 #include "server/pcs_api.h"
 
-#include <strings.h>
-
 #include "core/bytes.h"
 
 namespace thim::server {

@@ -1,7 +1,5 @@
 #include "sim/delayed_replies.h"
 
-#include <vector>
-
 namespace thim::sim {
 
 DelayedReplies::DelayedReplies() : thread_([this] { Loop(); }) {}
