@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -45,8 +46,6 @@ bool UsableDir(const std::string& dir, const LogFn& log) {
   }
   return true;
 }
-
-
 }  // namespace
 
 std::string Cache::ChooseDir(const LogFn& log) {
@@ -136,7 +135,10 @@ std::optional<CachedItem> Cache::ReadFile(const std::string& key) {
   item.expires = j["expires"].get<int64_t>();
   for (auto& [k, v] : j["fields"].items()) {
     if (!v.is_string()) return std::nullopt;
-    auto raw = HexDecode(v.get<std::string>());
+    const std::string& hex = v.get_ref<const std::string&>();
+    // Written lower-case (HexEncode); anything else is not our file.
+    if (std::any_of(hex.begin(), hex.end(), [](char c) { return c >= 'A' && c <= 'F'; })) return std::nullopt;
+    auto raw = HexDecode(hex);
     if (!raw.ok()) return std::nullopt;
     item.fields[k] = std::string(raw->begin(), raw->end());
   }
