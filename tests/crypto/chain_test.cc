@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/test_certs.h"
+#include "real_chain.h"
 #include "testdata.h"
 
 namespace thim::crypto {
@@ -13,10 +14,9 @@ using thim::testing::ReadRealString;
 
 Certificate IntelRoot() { return *Certificate::FromPem(ReadRealString("go-tdx-guest/verify/trusted_root.pem")); }
 
-std::vector<Certificate> Chain(const char* path) { return *ParseCertificateList(ReadRealString(path)); }
 
 TEST(RealChain, TdxPckChainVerifiesToIntelRoot) {
-  auto chain = Chain("go-tdx-guest/extracted/tdx_prod_quote_SPR_E4.pck_chain.pem");
+  auto chain = thim::testing::RealChain("go-tdx-guest/extracted/tdx_prod_quote_SPR_E4.pck_chain.pem");
   ASSERT_EQ(chain.size(), 3u);
   auto path = VerifyChain(chain, IntelRoot(), {.at = At("2023-06-01T00:00:00Z")});
   ASSERT_TRUE(path.ok()) << path.status().ToString();
@@ -28,13 +28,13 @@ TEST(RealChain, EveryRealPckChainVerifies) {
   for (const char* file : {"go-tdx-guest/extracted/cos-113-tdx-quote.pck_chain.pem",
                            "go-tdx-guest/extracted/quote_v5_sample.pck_chain.pem",
                            "trustee/extracted/az-tdx-vtpm_td-quote.pck_chain.pem"}) {
-    auto path = VerifyChain(Chain(file), IntelRoot(), {.at = At("2026-06-01T00:00:00Z")});
+    auto path = VerifyChain(thim::testing::RealChain(file), IntelRoot(), {.at = At("2026-06-01T00:00:00Z")});
     EXPECT_TRUE(path.ok()) << file << ": " << path.status().ToString();
   }
 }
 
 TEST(RealChain, ChainWithoutRootVerifies) {
-  auto chain = Chain("go-tdx-guest/extracted/tdx_prod_quote_SPR_E4.pck_chain.pem");
+  auto chain = thim::testing::RealChain("go-tdx-guest/extracted/tdx_prod_quote_SPR_E4.pck_chain.pem");
   chain.pop_back();
   EXPECT_TRUE(VerifyChain(chain, IntelRoot(), {.at = At("2023-06-01T00:00:00Z")}).ok());
 }
@@ -48,7 +48,7 @@ TEST(RealChain, UrlEncodedIssuerChainParses) {
 }
 
 TEST(RealChain, ExpiredAndNotYetValid) {
-  auto chain = Chain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem");  // signer valid 2018-05-21..2025-05-21
+  auto chain = thim::testing::RealChain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem");  // signer valid 2018-05-21..2025-05-21
   auto late = VerifyChain(chain, IntelRoot(), {.at = At("2025-06-01T00:00:00Z")});
   EXPECT_EQ(late.status().code(), StatusCode::kOutOfRange);
   EXPECT_NE(late.status().message().find("expired"), std::string::npos);
@@ -58,7 +58,7 @@ TEST(RealChain, ExpiredAndNotYetValid) {
 }
 
 TEST(RealChain, WrongRootIsUntrusted) {
-  auto chain = Chain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem");
+  auto chain = thim::testing::RealChain("go-tdx-guest/extracted/tcb_info_issuer_chain.pem");
   auto amd_ark = ParseCertificateList(ReadRealString("go-sev-guest/verify/trust/ask_ark_milan.pem"))->back();
   auto r = VerifyChain(chain, amd_ark, {.at = At("2023-06-20T00:00:00Z")});
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
@@ -69,7 +69,7 @@ TEST(RealChain, WrongRootIsUntrusted) {
 }
 
 TEST(RealChain, WrongOrderExtraAndMissing) {
-  auto chain = Chain("go-tdx-guest/extracted/tdx_prod_quote_SPR_E4.pck_chain.pem");  // leaf, platform CA, root
+  auto chain = thim::testing::RealChain("go-tdx-guest/extracted/tdx_prod_quote_SPR_E4.pck_chain.pem");  // leaf, platform CA, root
   TimePoint at = At("2023-06-01T00:00:00Z");
   std::vector<Certificate> swapped = {chain[1], chain[0], chain[2]};
   auto r = VerifyChain(swapped, IntelRoot(), {.at = at});
@@ -91,7 +91,7 @@ TEST(RealChain, WrongOrderExtraAndMissing) {
 }
 
 TEST(RealChain, RealPckCrlAppliesToPlatformChain) {
-  auto chain = Chain("trustee/extracted/az-tdx-vtpm_td-quote.pck_chain.pem");
+  auto chain = thim::testing::RealChain("trustee/extracted/az-tdx-vtpm_td-quote.pck_chain.pem");
   auto crl = Crl::FromPem(ReadRealString("teepot/extracted/pck_crl_platform.body"));
   ASSERT_TRUE(crl.ok());
   auto ok = VerifyChain(chain, IntelRoot(), {.at = At("2025-06-01T00:00:00Z"), .crls = {*crl}});

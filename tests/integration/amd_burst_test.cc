@@ -33,7 +33,7 @@ Round Burst(uint16_t port) {
       for (int k = t; k < kRequests; k += kClients) {
         auto start = std::chrono::steady_clock::now();
         TestClient c(port);
-        auto r = c.Get(targets[k % kChips], "Metadata: true\r\n");
+        auto r = c.Get(targets[k % kChips], kMetadataHeader);
         lat[t].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         if (r.status == 200) ++ok;
       }
@@ -85,7 +85,7 @@ TEST_F(ThimdWithKds, ThrottledKdsIsRetriedAfterRetryAfter) {
   for (int i = 0; i < 2; ++i) {
     auto r = Thimd("/metadata/THIM/amd/certification?platformId=" + HexEncode(sim::SimChipId(amd::Product::kMilan, 100 + i)) +
                        "&tcbVersion=7308000000000003",
-                   "Metadata: true\r\n");
+                   kMetadataHeader);
     EXPECT_EQ(r.status, 200) << r.body;
   }
   EXPECT_GE(kds_->Stats().throttled, 1u);
@@ -94,13 +94,13 @@ TEST_F(ThimdWithKds, ThrottledKdsIsRetriedAfterRetryAfter) {
 TEST_F(ThimdWithKds, KdsOutageAfterCachingChangesNothing) {
   StartThimd(AmdConfig());
   std::string target = "/metadata/THIM/amd/certification";
-  ASSERT_EQ(Thimd(target, "Metadata: true\r\n").status, 200);
+  ASSERT_EQ(Thimd(target, kMetadataHeader).status, 200);
   kds_->SetOutage(true);
-  EXPECT_EQ(Thimd(target, "Metadata: true\r\n").status, 200);
+  EXPECT_EQ(Thimd(target, kMetadataHeader).status, 200);
   EXPECT_EQ(Thimd("/vcek/v1/Milan/cert_chain").status, 200);
   // A chip never seen: KDS is down → 503 with Retry-After, not a crash or a hang.
   auto r = Thimd(target + "?platformId=" + HexEncode(sim::SimChipId(amd::Product::kMilan, 42)) + "&tcbVersion=1",
-                 "Metadata: true\r\n");
+                 kMetadataHeader);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_FALSE(r.Header("retry-after").empty());
 }

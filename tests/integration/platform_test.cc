@@ -148,7 +148,7 @@ TEST_F(Platforms, PcsFormsAndTheThimJsonForm) {
   // THIM's node-local form: JSON body with exactly the keys clients parse.
   auto no_header = PccsPckCert(p, Cpusvn(top), top.pcesvn, true, "/metadata/THIM");
   EXPECT_EQ(no_header.status, 400);
-  auto thim = PccsPckCert(p, Cpusvn(top), top.pcesvn, true, "/metadata/THIM", "Metadata: true\r\n");
+  auto thim = PccsPckCert(p, Cpusvn(top), top.pcesvn, true, "/metadata/THIM", kMetadataHeader);
   ASSERT_EQ(thim.status, 200) << thim.body;
   auto j = nlohmann::ordered_json::parse(thim.body);
   std::vector<std::string> keys;

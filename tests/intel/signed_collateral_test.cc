@@ -10,6 +10,7 @@
 #include "intel/pinned_roots.h"
 #include "intel/tcb_evaluation_data_numbers.h"
 #include "intel/tcb_info.h"
+#include "real_chain.h"
 #include "testdata.h"
 
 namespace thim::intel {
@@ -65,7 +66,6 @@ StatusOr<SignedDocument> Parse(Kind kind, std::string_view text) {
   return InternalError("unreachable");
 }
 
-std::vector<crypto::Certificate> Chain(const char* path) { return *crypto::ParseCertificateList(ReadRealString(path)); }
 
 class RealCollateral : public ::testing::TestWithParam<RealDoc> {};
 
@@ -73,7 +73,7 @@ TEST_P(RealCollateral, VerifiesInsideValidity) {
   const RealDoc& d = GetParam();
   auto doc = Parse(d.kind, ReadRealString(d.body));
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-  Status st = VerifySignedDocument(*doc, Chain(d.chain), IntelSgxRootCa(), {.at = At(d.inside)});
+  Status st = VerifySignedDocument(*doc, testing::RealChain(d.chain), IntelSgxRootCa(), {.at = At(d.inside)});
   EXPECT_TRUE(st.ok()) << st.ToString();
   // The signed span is the raw body member value, byte-exact.
   EXPECT_EQ(doc->SignedBytes().front(), '{');
@@ -94,7 +94,7 @@ TEST_P(RealCollateral, OneFlippedByteIsBadSignature) {
   text[digit] = text[digit] == '0' ? '1' : '0';
   auto tampered = Parse(d.kind, text);
   ASSERT_TRUE(tampered.ok()) << tampered.status().ToString();
-  Status st = VerifySignedDocument(*tampered, Chain(d.chain), IntelSgxRootCa(), {.at = At(d.inside)});
+  Status st = VerifySignedDocument(*tampered, testing::RealChain(d.chain), IntelSgxRootCa(), {.at = At(d.inside)});
   EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
   EXPECT_NE(st.message().find("bad signature"), std::string::npos);
 }
@@ -106,7 +106,7 @@ TEST_P(RealCollateral, AfterNextUpdateIsExpired) {
   TimePoint after = doc->next_update + std::chrono::seconds(1);
   // Use a chain valid then: for the 2018–2025 signer the chain itself may
   // have expired first; either way the cause is "expired".
-  Status st = VerifySignedDocument(*doc, Chain(d.chain), IntelSgxRootCa(), {.at = after});
+  Status st = VerifySignedDocument(*doc, testing::RealChain(d.chain), IntelSgxRootCa(), {.at = after});
   EXPECT_EQ(st.code(), StatusCode::kOutOfRange) << st.ToString();
   EXPECT_NE(st.message().find("expired"), std::string::npos);
 }
@@ -115,8 +115,8 @@ TEST_P(RealCollateral, WrongRootIsUntrusted) {
   const RealDoc& d = GetParam();
   auto doc = Parse(d.kind, ReadRealString(d.body));
   ASSERT_TRUE(doc.ok());
-  auto amd_ark = Chain("go-sev-guest/verify/trust/ask_ark_milan.pem").back();
-  Status st = VerifySignedDocument(*doc, Chain(d.chain), amd_ark, {.at = At(d.inside)});
+  auto amd_ark = testing::RealChain("go-sev-guest/verify/trust/ask_ark_milan.pem").back();
+  Status st = VerifySignedDocument(*doc, testing::RealChain(d.chain), amd_ark, {.at = At(d.inside)});
   EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << st.ToString();
   EXPECT_NE(st.message().find("untrusted root"), std::string::npos);
 }
@@ -196,7 +196,7 @@ TEST(RealTcbInfo, GoTdxGuestV4AndTdx15) {
   // The TDX 1.5 TCB info is signed by the same key as the 2018–2025 chain
   // (issued 2026-02-01, after that certificate expired): the signature
   // verifies with the re-issued signer.
-  auto chain = Chain("teepot/extracted/tdx_tcb_info.chain.pem");
+  auto chain = testing::RealChain("teepot/extracted/tdx_tcb_info.chain.pem");
   EXPECT_TRUE(VerifySignedDocument(v5->document, chain, IntelSgxRootCa(), {.at = At("2026-02-10T00:00:00Z")}).ok());
 }
 
@@ -238,21 +238,21 @@ TEST(PinnedRoot, IsIntelSgxRootCa) {
 TEST(CrlVerification, RealPckAndRootCrls) {
   auto crl = crypto::Crl::FromPem(ReadRealString("teepot/extracted/pck_crl_platform.body"));
   ASSERT_TRUE(crl.ok());
-  auto chain = Chain("teepot/extracted/pck_crl_platform.chain.pem");
+  auto chain = testing::RealChain("teepot/extracted/pck_crl_platform.chain.pem");
   EXPECT_TRUE(VerifyCrl(*crl, chain, IntelSgxRootCa(), {.at = At("2025-06-01T00:00:00Z")}).ok());
   EXPECT_EQ(VerifyCrl(*crl, chain, IntelSgxRootCa(), {.at = At("2025-07-01T00:00:00Z")}).code(), StatusCode::kOutOfRange);
-  auto processor_chain = Chain("teepot/extracted/pck_crl_processor.chain.pem");
+  auto processor_chain = testing::RealChain("teepot/extracted/pck_crl_processor.chain.pem");
   EXPECT_EQ(VerifyCrl(*crl, processor_chain, IntelSgxRootCa(), {.at = At("2025-06-01T00:00:00Z")}).code(), StatusCode::kInvalidArgument);
   auto der = crypto::Crl::FromAny(thim::testing::ReadRealBytes("teepot/extracted/pck_crl_processor_der.der"));
   ASSERT_TRUE(der.ok());
-  EXPECT_TRUE(VerifyCrl(*der, Chain("teepot/extracted/pck_crl_processor_der.chain.pem"), IntelSgxRootCa(),
+  EXPECT_TRUE(VerifyCrl(*der, testing::RealChain("teepot/extracted/pck_crl_processor_der.chain.pem"), IntelSgxRootCa(),
                         {.at = At("2025-06-01T00:00:00Z")}).ok());
   auto root_crl = crypto::Crl::FromAny(thim::testing::ReadRealBytes("go-tdx-guest/testing/testdata/rootcrl.der"));
   ASSERT_TRUE(root_crl.ok());
   EXPECT_TRUE(VerifyCrl(*root_crl, {IntelSgxRootCa()}, IntelSgxRootCa(), {.at = At("2023-06-01T00:00:00Z")}).ok());
   EXPECT_EQ(VerifyCrl(*root_crl, {IntelSgxRootCa()}, IntelSgxRootCa(), {.at = At("2025-06-01T00:00:00Z")}).code(),
             StatusCode::kOutOfRange);
-  auto amd_ark = Chain("go-sev-guest/verify/trust/ask_ark_milan.pem").back();
+  auto amd_ark = testing::RealChain("go-sev-guest/verify/trust/ask_ark_milan.pem").back();
   EXPECT_EQ(VerifyCrl(*crl, chain, amd_ark, {.at = At("2025-06-01T00:00:00Z")}).code(), StatusCode::kPermissionDenied);
 }
 

@@ -5,6 +5,7 @@
 #include "crypto/certificate.h"
 #include "intel/pck_certificate.h"
 #include "intel/tcb_info.h"
+#include "real_chain.h"
 #include "testdata.h"
 
 namespace thim::intel {
@@ -13,8 +14,7 @@ namespace {
 using thim::testing::ReadRealString;
 
 PckCertificate Pck(const char* chain) {
-  auto certs = *crypto::ParseCertificateList(ReadRealString(chain));
-  return *ParsePckCertificate(certs[0]);
+  return *ParsePckCertificate(testing::RealChain(chain)[0]);
 }
 
 TEST(MatchTcbLevel, RealTdxPlatforms) {
